@@ -1,0 +1,37 @@
+"""Numbers for people: rounded to sensible significant figures, without float noise."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+SIGNIFICANT = 4
+
+
+def format_number(value: float | Fraction, significant: int = SIGNIFICANT) -> str:
+    """4 significant figures, whole numbers kept whole: 8.709, 1, 0.0003, 1234568."""
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return _plain(Decimal(value.numerator))
+    number = float(value)
+    if not math.isfinite(number):
+        return str(number)
+    if number == 0:
+        return "0"
+    if abs(number) >= 1e15 or abs(number) < 1e-6:
+        mantissa, exponent = f"{number:.{significant - 1}e}".split("e")
+        return f"{_plain(Decimal(mantissa))}e{int(exponent)}"
+    digits = significant - 1 - math.floor(math.log10(abs(number)))
+    return _plain(round(Decimal(repr(number)), max(digits, 0)))
+
+
+def round_to(value: float, places: int) -> float:
+    """Round for display parts (e.g. 10.87 in) without float noise in the result."""
+    return float(round(Decimal(repr(value)), places))
+
+
+def _plain(number: Decimal) -> str:
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

@@ -1,0 +1,288 @@
+"""The glossary: words and topics the router answers from, exact match first, then typo-tolerant.
+
+A Glossary is a stack of layers looked up in order: user files first, then the embedded default. Files are
+TOML, JSON or CSV with one entry per term; a malformed file raises GlossaryFormatError naming the file and
+the line or key, and nothing from it is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import GlossaryFormatError
+from .result import Sense
+
+MAX_FILE_BYTES = 50_000_000
+_TOPIC_CUTOFF = 80.0
+_FACETS = ("government", "geography", "population", "capital", "area", "history", "people", "death")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One glossary term: a word with senses, or a topic with a summary and facts."""
+
+    term: str
+    aliases: tuple[str, ...] = ()
+    senses: tuple[Sense, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    antonyms: tuple[str, ...] = ()
+    summary: str = ""
+    facts: tuple[tuple[str, str], ...] = ()
+    faq: tuple[tuple[str, str], ...] = ()
+    source: str = "glossary"
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(normalize_key(k) for k in (self.term, *self.aliases)))
+
+    def fact(self, facet: str | None) -> str:
+        """The text that answers `facet` ("government", "geography"...), else the summary."""
+        facts = dict(self.facts)
+        if facet and facet in facts:
+            return facts[facet]
+        return self.summary or (self.senses[0].definition if self.senses else "")
+
+
+@dataclass(frozen=True)
+class WordLookup:
+    """A word found for a query, and how: exact, inflection or fuzzy (with what was typed)."""
+
+    entry: Entry
+    query: str
+    how: str
+    score: float
+
+
+@dataclass(frozen=True)
+class TopicHit:
+    entry: Entry
+    score: float
+    text: str
+
+
+def normalize_key(text: str) -> str:
+    """Lookup key: accents and case folded, punctuation to spaces ("Thérèse" -> "therese")."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"['’]s\b", "", text)
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def allowed_edits(word: str) -> int:
+    """Typo tolerance that grows with length: none for short words, where one edit is another word."""
+    return 0 if len(word) <= 3 else 1 if len(word) <= 7 else 2
+
+
+@dataclass
+class Glossary:
+    """Entries looked up in order; build with `from_file`, `default` and `over`."""
+
+    entries: Sequence[Entry] = ()
+    name: str = "glossary"
+    _index: dict[str, Entry] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for entry in self.entries:
+            for key in entry.keys:
+                self._index.setdefault(key, entry)
+
+    @classmethod
+    def default(cls) -> Glossary:
+        """The glossary that ships inside the package."""
+        source = resources.files(__package__).joinpath("data/sample_glossary.toml")
+        return cls(_parse_toml(source.read_text(encoding="utf-8"), "sample_glossary.toml"), "sample")
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Glossary:
+        """Load a TOML, JSON or CSV glossary; raises GlossaryFormatError, keeping nothing, when malformed."""
+        path = Path(path)
+        name = str(path)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise GlossaryFormatError(name, f"file is larger than {MAX_FILE_BYTES} bytes")
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            raise GlossaryFormatError(name, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+        except OSError as error:
+            raise GlossaryFormatError(name, f"cannot read: {error.strerror}") from None
+        parsers = {".toml": _parse_toml, ".json": _parse_json, ".csv": _parse_csv}
+        parser = parsers.get(path.suffix.lower())
+        if parser is None:
+            raise GlossaryFormatError(name, f"unknown glossary format {path.suffix!r}; use .toml, .json or .csv")
+        return cls(parser(text, name), name)
+
+    def over(self, other: Glossary) -> Glossary:
+        """This glossary's entries first, then `other`'s."""
+        return Glossary([*self.entries, *other.entries], f"{self.name}+{other.name}")
+
+    def lookup(self, word: str) -> WordLookup | None:
+        """Exact key, then a close misspelling; None when unsure rather than a different word."""
+        key = normalize_key(word)
+        if not key:
+            return None
+        if key in self._index:
+            return WordLookup(self._index[key], word, "exact", 100.0)
+        best = self._closest(key)
+        if best is None:
+            return None
+        entry_key, score = best
+        return WordLookup(self._index[entry_key], word, "fuzzy", score)
+
+    def _closest(self, key: str) -> tuple[str, float] | None:
+        from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import Levenshtein
+
+        edits = allowed_edits(key)
+        if edits == 0:
+            return None
+        candidates = [k for k in self._index if abs(len(k) - len(key)) <= edits]
+        found = process.extractOne(key, candidates, scorer=Levenshtein.distance, score_cutoff=edits)
+        if found is None:
+            return None
+        return found[0], fuzz.ratio(key, found[0])
+
+    def suggest(self, word: str, limit: int = 5) -> list[str]:
+        """Terms that look like `word`, best first, for "did you mean"."""
+        from rapidfuzz import fuzz, process
+
+        key = normalize_key(word)
+        found = process.extract(key, list(self._index), scorer=fuzz.ratio, limit=limit, score_cutoff=70)
+        return list(dict.fromkeys(self._index[k].term for k, _score, _i in found))
+
+    def topics(self, subject: str, facet: str | None = None, limit: int = 5) -> list[TopicHit]:
+        """Entries about `subject`, best first; [] rather than an unrelated entry."""
+        from rapidfuzz import fuzz
+
+        key = normalize_key(subject)
+        if not key:
+            return []
+        scored: dict[int, TopicHit] = {}
+        for position, entry in enumerate(self.entries):
+            score = max(_topic_score(key, entry_key, fuzz) for entry_key in entry.keys)
+            if score >= _TOPIC_CUTOFF and (position not in scored or scored[position].score < score):
+                scored[position] = TopicHit(entry, round(score, 1), entry.fact(facet))
+        ranked = sorted(scored.items(), key=lambda item: (-item[1].score, item[0]))
+        return [hit for _position, hit in ranked[:limit]]
+
+
+def _topic_score(query: str, key: str, fuzz: Any) -> float:
+    """How well an entry key answers a topic query: whole-key matches win, word overlap counts less."""
+    if query == key:
+        return 100.0
+    if re.search(rf"\b{re.escape(key)}\b", query) or re.search(rf"\b{re.escape(query)}\b", key):
+        shorter, longer = sorted((query, key), key=len)
+        return 85.0 + 15.0 * len(shorter) / len(longer)
+    return float(fuzz.token_sort_ratio(query, key))
+
+
+# --- file formats ------------------------------------------------------------------------------------
+
+def _parse_toml(text: str, name: str) -> list[Entry]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = re.search(r"line (\d+)", str(error))
+        raise GlossaryFormatError(name, str(error), line=int(line.group(1)) if line else None) from None
+    rows = data.get("entry")
+    if not isinstance(rows, list):
+        raise GlossaryFormatError(name, "expected a list of [[entry]] tables", key="entry")
+    return _entries(rows, name, lambda i: {"key": f"entry[{i}]"})
+
+
+def _parse_json(text: str, name: str) -> list[Entry]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise GlossaryFormatError(name, error.msg, line=error.lineno) from None
+    rows = data.get("entry", data.get("entries")) if isinstance(data, dict) else data
+    if not isinstance(rows, list):
+        raise GlossaryFormatError(name, "expected a list of entries, or an object with an 'entries' list")
+    return _entries(rows, name, lambda i: {"key": f"entries[{i}]"})
+
+
+def _parse_csv(text: str, name: str) -> list[Entry]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or "term" not in reader.fieldnames:
+        raise GlossaryFormatError(name, "the header row must name a 'term' column", line=1)
+    rows: list[dict[str, Any]] = []
+    lines: list[int] = []
+    try:
+        for row in reader:
+            if None in row:
+                raise GlossaryFormatError(name, "more fields than the header names", line=reader.line_num)
+            cleaned = {k: v for k, v in row.items() if v not in ("", None)}
+            for column in ("aliases", "synonyms", "antonyms", "examples"):
+                if column in cleaned:
+                    cleaned[column] = [part.strip() for part in cleaned[column].split(";") if part.strip()]
+            rows.append(cleaned)
+            lines.append(reader.line_num)
+    except csv.Error as error:
+        raise GlossaryFormatError(name, str(error), line=reader.line_num) from None
+    return _entries(rows, name, lambda i: {"line": lines[i]})
+
+
+_FIELDS = {"term", "aliases", "pos", "definition", "examples", "synonyms", "antonyms", "summary", "facts",
+           "faq", "source"}
+
+
+def _entries(rows: list[Any], name: str, where: Any) -> list[Entry]:
+    entries: list[Entry] = []
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        entry = _entry(row, name, where(index))
+        key = normalize_key(entry.term)
+        if key in seen:
+            raise GlossaryFormatError(name, f"duplicate term {entry.term!r} (first at entry {seen[key]})",
+                                      **where(index))
+        seen[key] = index
+        entries.append(entry)
+    return entries
+
+
+def _entry(row: Any, name: str, where: dict[str, Any]) -> Entry:
+    def fail(message: str) -> GlossaryFormatError:
+        return GlossaryFormatError(name, message, **where)
+
+    if not isinstance(row, Mapping):
+        raise fail("an entry must be a table/object")
+    unknown = set(row) - _FIELDS
+    if unknown:
+        raise fail(f"unknown field(s) {sorted(unknown)}; expected some of {sorted(_FIELDS)}")
+    term = row.get("term")
+    if not isinstance(term, str) or not normalize_key(term):
+        raise fail("'term' must be a non-empty string")
+    definition, summary = row.get("definition", ""), row.get("summary", "")
+    if not isinstance(definition, str) or not isinstance(summary, str):
+        raise fail("'definition' and 'summary' must be strings")
+    if not definition and not summary:
+        raise fail(f"{term!r} needs a 'definition' or a 'summary'")
+    lists = {}
+    for column in ("aliases", "examples", "synonyms", "antonyms"):
+        value = row.get(column, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(f"'{column}' must be a list of strings")
+        lists[column] = tuple(value)
+    facts = row.get("facts", {})
+    if not isinstance(facts, Mapping) or not all(isinstance(v, str) for v in facts.values()):
+        raise fail("'facts' must map facet names to strings")
+    faq = row.get("faq", [])
+    if not isinstance(faq, list) or not all(
+            isinstance(q, Mapping) and isinstance(q.get("question"), str) and isinstance(q.get("answer"), str)
+            for q in faq):
+        raise fail("'faq' must be a list of {question, answer} strings")
+    pos = row.get("pos", "")
+    senses = (Sense(str(pos), definition, lists["examples"]),) if definition else ()
+    return Entry(term=term, aliases=lists["aliases"], senses=senses, synonyms=lists["synonyms"],
+                 antonyms=lists["antonyms"], summary=summary, facts=tuple(facts.items()),
+                 faq=tuple((q["question"], q["answer"]) for q in faq), source=str(row.get("source", "glossary")))

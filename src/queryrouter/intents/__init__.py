@@ -1,0 +1,23 @@
+"""The intents: each is a slice of grammars/<intent>.lark, grammars/<intent>.examples.toml and a module
+here with `reader()` (parse tree -> request) and `answer(request, query, router)` (request -> Result)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from lark import Transformer
+from lark.visitors import merge_transformers
+
+from . import calculation, conversion, definition, topic
+
+INTENTS: dict[str, ModuleType] = {
+    "calculation": calculation,
+    "conversion": conversion,
+    "definition": definition,
+    "topic": topic,
+}
+
+
+def reader() -> Transformer:
+    """One transformer for query.lark, each intent's reader in its grammar namespace."""
+    return merge_transformers(**{name: module.reader() for name, module in INTENTS.items()})

@@ -1,0 +1,81 @@
+"""definition: "behemoth definition", "define luscious", "synonyms for happy", "antonym of happy"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lark import Token, Transformer, v_args
+
+from ..result import DefinitionAnswer, Result, Status
+
+if TYPE_CHECKING:
+    from ..glossary import WordLookup
+    from ..normalize import Normalized
+    from ..router import Router
+
+NAME = "definition"
+_SHOWN_SENSES = 3
+
+
+@dataclass(frozen=True)
+class Definition:
+    term: str
+    relation: str  # definition | synonym | antonym
+
+
+@v_args(inline=True)
+class _Reader(Transformer):
+    def define(self, term: str) -> Definition:
+        return Definition(term, "definition")
+
+    def synonym(self, term: str) -> Definition:
+        return Definition(term, "synonym")
+
+    def antonym(self, term: str) -> Definition:
+        return Definition(term, "antonym")
+
+    def term(self, *words: Token) -> str:
+        return " ".join(words)
+
+
+def reader() -> Transformer:
+    return _Reader()
+
+
+def answer(request: Definition, query: Normalized, router: Router) -> Result:
+    found = router.glossary.lookup(request.term)
+    if found is None:
+        suggestions = tuple(router.glossary.suggest(request.term))
+        hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
+        return Result.failure(query.original, NAME, Status.NOT_FOUND,
+                              f"No entry for {request.term!r}.{hint}", suggestions=suggestions,
+                              interpreted_as=f"{request.relation} of {request.term!r}")
+    entry = found.entry
+    interpreted = f"{request.relation} of {entry.term!r}"
+    if found.how != "exact":
+        interpreted += f" (read {found.query!r} as {entry.term!r})"
+    return Result(query.original, NAME, Status.OK, _text(request.relation, found), interpreted,
+                  _confidence(found),
+                  answer=DefinitionAnswer(entry.term, request.relation, entry.senses, entry.synonyms,
+                                          entry.antonyms, entry.source))
+
+
+def _text(relation: str, found: WordLookup) -> str:
+    entry = found.entry
+    if relation == "synonym":
+        return f"Synonyms of {entry.term}: {', '.join(entry.synonyms) or 'none listed'}"
+    if relation == "antonym":
+        return f"Antonyms of {entry.term}: {', '.join(entry.antonyms) or 'none listed'}"
+    if not entry.senses:
+        return f"{entry.term}: {entry.summary}"
+    senses = entry.senses[:_SHOWN_SENSES]
+    if len(senses) == 1:
+        sense = senses[0]
+        return f"{entry.term} ({sense.pos}): {sense.definition}" if sense.pos else f"{entry.term}: {sense.definition}"
+    listed = "; ".join(f"{n}. ({s.pos}) {s.definition}" for n, s in enumerate(senses, 1))
+    return f"{entry.term}: {listed}"
+
+
+def _confidence(found: WordLookup) -> float:
+    return 0.95 if found.how == "exact" else 0.9 if found.how == "inflection" else 0.9 * found.score / 100

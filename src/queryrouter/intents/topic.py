@@ -1,0 +1,68 @@
+"""topic: anything else, matched against the glossary: "who owns antarctica", "physical features of kenya"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lark import Token, Transformer, v_args
+
+from ..result import Result, Status, TopicAnswer, TopicMatch
+
+if TYPE_CHECKING:
+    from ..normalize import Normalized
+    from ..router import Router
+
+NAME = "topic"
+_FACETS = {
+    "government": r"who owns|who governs|who rules|government",
+    "geography": r"physical features|geography|climate|terrain",
+    "population": r"population|people",
+    "capital": r"capital",
+    "area": r"area|size",
+    "history": r"history",
+    "language": r"language",
+}
+
+
+@dataclass(frozen=True)
+class Topic:
+    subject: str
+    facet: str | None = None
+
+
+@v_args(inline=True)
+class _Reader(Transformer):
+    def about(self, subject: str) -> Topic:
+        return Topic(subject)
+
+    def facet(self, lead: Token, subject: str) -> Topic:
+        name = next((facet for facet, words in _FACETS.items() if re.match(words, lead, re.I)), None)
+        return Topic(subject, name)
+
+    def death(self, subject: str) -> Topic:
+        return Topic(subject, "death")
+
+    def subject(self, *words: Token) -> str:
+        return " ".join(words)
+
+
+def reader() -> Transformer:
+    return _Reader()
+
+
+def answer(request: Topic, query: Normalized, router: Router) -> Result:
+    hits = router.glossary.topics(request.subject, request.facet)
+    if not hits and request.subject != query.text:
+        hits = router.glossary.topics(query.text)
+    interpreted = f"{request.facet} of {request.subject!r}" if request.facet else f"about {request.subject!r}"
+    if not hits:
+        suggestions = tuple(router.glossary.suggest(request.subject))
+        return Result.failure(query.original, NAME, Status.NOT_FOUND,
+                              f"Nothing found about {request.subject!r}.", interpreted_as=interpreted,
+                              suggestions=suggestions)
+    best = hits[0]
+    matches = tuple(TopicMatch(h.entry.term, h.text, h.score, h.entry.source) for h in hits)
+    return Result(query.original, NAME, Status.OK, f"{best.entry.term}: {best.text}", interpreted,
+                  round(0.9 * best.score / 100, 3), answer=TopicAnswer(matches))

@@ -1,0 +1,71 @@
+"""Repair what search boxes do to text, without changing what it means.
+
+Never casefolds: unit symbols keep their case (MM is not mm). Each repair that changes how the query
+reads is recorded in `notes`, so the answer can say how the query was understood.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from fractions import Fraction
+
+_VULGAR_FRACTIONS = {ch: Fraction(unicodedata.numeric(ch)).limit_denominator(10)
+                     for ch in "¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"}
+_VULGAR_RE = re.compile("[" + "".join(_VULGAR_FRACTIONS) + "]")
+_SPACES_RE = re.compile(r"\s+")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+# 19-2-lbs-to-kg: a whole query joined by hyphens (or underscores, or plus signs) is a URL slug.
+_SLUG_RE = re.compile(r"^-?[^\s\-_+]+(?:[\-_+][^\s\-_+]+){2,}$")
+# 60,000 and 1,234,567.5: a comma followed by exactly three digits separates thousands.
+_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
+# 19,2 and 0,75: any other comma between digits is a decimal comma.
+_DECIMAL_COMMA_RE = re.compile(r"(?<![\d,])(\d+),(\d+)(?![\d,])")
+# 155lb, 5kg, 5ft4, 7x8: a number glued to the word after it (but not 3.5e3, l/100km or ft2).
+_GLUED_RE = re.compile(r"(?<![\w/^.])(\d+(?:\.\d+)?)([^\W\d_]+)(\d+(?:\.\d+)?)?(?![\w.])")
+# 5'3", 5′ 3″, 6': feet and inches written with primes.
+_FEET_INCHES_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*['′’]\s*(?:(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′)?)?(?!\w)")
+_INCHES_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′)(?!\w)")
+_TRAILING_PUNCT_RE = re.compile(r"[\s?!.,;:]+$")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    original: str
+    text: str
+    notes: tuple[str, ...] = ()
+
+
+def normalize(query: str) -> Normalized:
+    """Clean `query` for the grammar; `notes` lists the repairs that change how it reads."""
+    notes: list[str] = []
+    text = _CONTROL_RE.sub(" ", query)
+    text = _VULGAR_RE.sub(lambda m: f" {_VULGAR_FRACTIONS[m.group()]} ", text)
+    text = unicodedata.normalize("NFKC", text).replace("\u2044", "/").replace("−", "-")
+    text = _SPACES_RE.sub(" ", text).strip()
+    if _SLUG_RE.match(text) and not re.fullmatch(r"[\d\-+_.,/ ]+", text):
+        text = re.sub(r"[\-_+]", " ", text)
+        notes.append(f"read the slug {query.strip()!r} as {text!r}")
+    text = _FEET_INCHES_RE.sub(_feet_inches, text)
+    text = _INCHES_RE.sub(r"\1 in", text)
+    text = _THOUSANDS_RE.sub(lambda m: m.group().replace(",", ""), text)
+    text, decimal_commas = _DECIMAL_COMMA_RE.subn(r"\1.\2", text)
+    if decimal_commas:
+        notes.append("read the comma as a decimal point")
+    text = _GLUED_RE.sub(_unglue, text)
+    text = _TRAILING_PUNCT_RE.sub("", text)
+    text = _SPACES_RE.sub(" ", text).strip()
+    return Normalized(query, text, tuple(notes))
+
+
+def _feet_inches(match: re.Match[str]) -> str:
+    feet, inches = match.group(1), match.group(2)
+    return f"{feet} ft {inches} in" if inches else f"{feet} ft"
+
+
+def _unglue(match: re.Match[str]) -> str:
+    number, word, tail = match.group(1), match.group(2), match.group(3)
+    if tail and word in ("e", "E"):  # scientific notation: 3.5e3
+        return match.group()
+    return " ".join(part for part in (number, word, tail) if part)
