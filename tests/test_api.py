@@ -1,0 +1,120 @@
+"""The public surface: what `import queryrouter` offers, the result contract, and programmer errors."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import queryrouter
+from queryrouter import ConfigError, GlossaryFormatError, QueryRouterError, Result, Router, Status, route
+
+CONTRACT_KEYS = ["query", "intent", "status", "ok", "text", "interpreted_as", "confidence", "suggestions",
+                 "alternatives", "answer"]
+
+
+def test_public_api_is_pinned() -> None:
+    assert sorted(queryrouter.__all__) == sorted([
+        "ConfigError", "Glossary", "GlossaryFormatError", "QueryRouterError", "Result", "Router", "Status",
+        "__version__", "route"])
+    for name in queryrouter.__all__:
+        assert getattr(queryrouter, name) is not None
+
+
+def test_version_matches_package_metadata() -> None:
+    from importlib.metadata import version
+
+    assert queryrouter.__version__ == version("queryrouter")
+
+
+def test_import_is_cheap_and_lazy() -> None:
+    code = ("import sys, queryrouter; heavy = {'pint', 'lark', 'rapidfuzz', 'sqlite3'} & set(sys.modules); "
+            "print(sorted(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("query", ["19.2 lbs to kg", "behemoth definition", "who owns antarctica",
+                                   "15% of 80", "60000 10", "5 florbs to kg", ""])
+def test_to_dict_has_exactly_the_contract_shape(query: str) -> None:
+    data = route(query).to_dict()
+    assert list(data) == CONTRACT_KEYS
+    assert data["intent"] in ("conversion", "calculation", "definition", "topic", "none")
+    assert data["status"] in {s.value for s in Status}
+    assert data["ok"] is (data["status"] == "ok")
+    assert (data["answer"] is None) is (not data["ok"])
+    assert 0.0 <= data["confidence"] <= 1.0
+    json.dumps(data)
+
+
+def test_conversion_answer_shape() -> None:
+    answer = route("180 cm to feet and inches").to_dict()["answer"]
+    assert set(answer) == {"from", "to", "parts"}
+    assert answer["from"] == [{"value": 180.0, "unit": "centimeter"}]
+    assert answer["to"]["unit"] == "foot"
+    assert [part["unit"] for part in answer["parts"]] == ["foot", "inch"]
+
+
+def test_result_is_frozen() -> None:
+    result = route("19.2 lbs to kg")
+    assert isinstance(result, Result)
+    with pytest.raises(AttributeError):
+        result.text = "changed"  # type: ignore[misc]
+
+
+def test_non_string_query_is_a_programmer_error() -> None:
+    with pytest.raises(TypeError):
+        route(42)  # type: ignore[arg-type]
+
+
+def test_over_long_query_is_too_long_not_parsed() -> None:
+    assert route("5 kg to lb " * 100).status is Status.TOO_LONG
+
+
+@pytest.mark.parametrize("kwargs", [{"volume_system": "metric-ish"}, {"answerers": {"weather": print}},
+                                    {"max_length": 0}, {"glossary": 42}])
+def test_bad_options_raise_config_error(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ConfigError) as raised:
+        Router(**kwargs)  # type: ignore[arg-type]
+    assert isinstance(raised.value, ValueError) and isinstance(raised.value, QueryRouterError)
+
+
+def test_answerers_hand_an_intent_to_the_host_app() -> None:
+    def my_search(request: object, query: object, router: Router) -> Result:
+        return Result(query.original, "topic", Status.OK, "from my search engine")  # type: ignore[attr-defined]
+
+    assert Router(answerers={"topic": my_search}).route("who owns antarctica").text == "from my search engine"
+
+
+def test_unit_definitions_extend_the_registry() -> None:
+    router = Router(unit_definitions=["smoot = 67 * inch"])
+    assert router.route("1 smoot to inches").to_dict()["answer"]["to"]["value"] == pytest.approx(67)
+
+
+def test_router_pickles_and_still_routes() -> None:
+    router = Router()
+    router.route("1 kg to lb")
+    clone = pickle.loads(pickle.dumps(router))
+    assert clone.route("19.2 lbs to kg").text == router.route("19.2 lbs to kg").text
+
+
+def test_user_glossary_is_searched_first(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('[[entry]]\nterm = "behemoth"\ndefinition = "our own word for a big server"\n'
+                    '[[entry]]\nterm = "quokka"\nsummary = "a small wallaby of Rottnest Island"\n')
+    router = Router(glossary=path)
+    assert "big server" in router.route("behemoth definition").text
+    assert router.route("define luscious").ok  # the default glossary is still there underneath
+    assert router.route("tell me about quokka").to_dict()["answer"]["matches"][0]["term"] == "quokka"
+
+
+def test_malformed_glossary_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text('[[entry]]\nterm = "ok"\ndefinition = "fine"\n[[entry]]\nterm = \n')
+    with pytest.raises(GlossaryFormatError) as raised:
+        Router(glossary=path)
+    assert str(path) in str(raised.value) and raised.value.line == 5

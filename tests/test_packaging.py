@@ -1,0 +1,44 @@
+"""The grammars and data ship inside the wheel and are found by an editable install too."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from queryrouter.grammar import INTENT_ORDER, grammar_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_editable_install_reads_the_checkout_grammars() -> None:
+    assert grammar_dir() == ROOT / "grammars"
+
+
+def test_every_intent_is_a_complete_slice() -> None:
+    """A new intent needs its grammar, its corpus, its module and its line in query.lark."""
+    from queryrouter.intents import INTENTS
+
+    query = (ROOT / "grammars" / "query.lark").read_text()
+    assert tuple(INTENTS) == INTENT_ORDER
+    for intent in INTENT_ORDER:
+        assert (ROOT / "grammars" / f"{intent}.lark").is_file()
+        assert (ROOT / "grammars" / f"{intent}.examples.toml").is_file()
+        assert f"%import .{intent} ({intent})" in query
+        assert callable(INTENTS[intent].answer) and callable(INTENTS[intent].reader)
+
+
+@pytest.mark.skipif(not __import__("importlib").util.find_spec("hatchling"), reason="hatchling not installed")
+def test_wheel_contains_grammars_data_and_py_typed(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path), str(ROOT)], check=True, timeout=300)
+    wheel = next(tmp_path.glob("queryrouter-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for grammar in (ROOT / "grammars").iterdir():
+        assert f"queryrouter/grammars/{grammar.name}" in names
+    assert "queryrouter/py.typed" in names
+    assert "queryrouter/data/unit_aliases.toml" in names
+    assert any(name.endswith("/licenses/LICENSE") for name in names)
