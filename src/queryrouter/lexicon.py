@@ -1,0 +1,485 @@
+"""Read-only store over the embedded glossary: WordNet 3.1 words and CIA World Factbook entities.
+
+The data is one SQLite file built by ``scripts/build_glossary.py``. It is opened read-only and
+immutable on first use (never at import), so importing queryrouter stays cheap and nothing is written
+at run time. One connection is shared behind a lock: SQLite calls are short, and one page cache keeps
+memory flat however many threads ask.
+
+Word lookup goes exact key -> inflection (WordNet's exception lists and suffix rules, as its "morphy"
+does) -> typo tolerance (Damerau/OSA edits that scale with word length, candidates prefiltered by
+first/second letter and length). When the typo search cannot tell two words apart it returns None
+rather than quietly defining a different word; ``suggest`` then offers the candidates.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+"""The schema this module reads; the builder writes the same number into ``meta``."""
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.sqlite"
+
+FACETS: dict[str, tuple[tuple[str, str], ...]] = {
+    # facet -> (section, field) pairs; a field also matches its sub-fields ("Area" -> "Area > total")
+    "history": (("Introduction", "Background"),),
+    "government": (("Government", "Dependency status"), ("Government", "Government type")),
+    "capital": (("Government", "Capital > name"),),
+    "population": (("People and Society", "Population > total"), ("People and Society", "Population")),
+    "area": (("Geography", "Area > total"), ("Geography", "Area - comparative")),
+    "geography": (
+        ("Geography", "Terrain"),
+        ("Geography", "Climate"),
+        ("Geography", "Elevation > highest point"),
+        ("Geography", "Elevation > lowest point"),
+    ),
+    "people": (
+        ("People and Society", "Nationality > noun"),
+        ("People and Society", "Ethnic groups"),
+        ("People and Society", "Languages"),
+        ("People and Society", "Religions"),
+    ),
+}
+# Words that only say which facet is asked ("who owns antarctica" asks about "antarctica").
+FACET_WORDS: dict[str, frozenset[str]] = {
+    "history": frozenset("history historical background past origin origins".split()),
+    "government": frozenset("government govern governs governed owns own owner rules ruled runs controls "
+                            "control legal status political system sovereignty belongs".split()),
+    "capital": frozenset("capital city".split()),
+    "population": frozenset("population people inhabitants live many number".split()),
+    "area": frozenset("area size big large surface km square".split()),
+    "geography": frozenset("geography physical features feature terrain climate landscape elevation "
+                           "mountains relief land".split()),
+    "people": frozenset("people ethnic groups languages language religion religions nationality spoken".split()),
+}
+STOPWORDS = frozenset(
+    "a an the of in on at to for from by with about and or is are was were be been does do did what who whom "
+    "whose which when where why how tell me us about any some this that these those it its s".split()
+)
+ABBREVIATIONS = {"st": "saint", "mt": "mount", "ft": "fort"}
+SUMMARY_CHARS = 300
+FTS_LIMIT = 10
+
+# WordNet's morphy suffix rules: (inflected ending, base ending) per part of speech.
+SUFFIX_RULES: tuple[tuple[str, str, str], ...] = (
+    ("noun", "s", ""), ("noun", "ses", "s"), ("noun", "xes", "x"), ("noun", "zes", "z"),
+    ("noun", "ches", "ch"), ("noun", "shes", "sh"), ("noun", "men", "man"), ("noun", "ies", "y"),
+    ("verb", "s", ""), ("verb", "ies", "y"), ("verb", "es", "e"), ("verb", "es", ""),
+    ("verb", "ed", "e"), ("verb", "ed", ""), ("verb", "ing", "e"), ("verb", "ing", ""),
+    ("adjective", "er", ""), ("adjective", "est", ""), ("adjective", "er", "e"), ("adjective", "est", "e"),
+)
+DOUBLED = re.compile(r"([bcdfgklmnprstvz])\1$")  # "runn" -> "run", "bigg" -> "big"
+
+
+def normalize_key(text: str) -> str:
+    """The lookup key: NFKC, casefolded, underscores and runs of spaces as one space."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
+    return " ".join(text.replace("_", " ").split())
+
+
+def max_edits(word: str) -> int:
+    """Typos tolerated for a word of this length: none for short words (too many neighbours)."""
+    return 0 if len(word) <= 3 else 1 if len(word) <= 7 else 2
+
+
+def shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """Cut text to about ``limit`` characters at a sentence (or clause, or word) boundary."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    for boundary in (". ", "; ", ", ", " "):
+        cut = head.rfind(boundary)
+        if cut >= limit // 3:
+            return head[:cut] + ("." if boundary == ". " else " …")
+    return head[:limit] + "…"
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One meaning of a word, as WordNet lists it."""
+
+    pos: str
+    definition: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WordEntry:
+    """A headword with its senses in WordNet order; synonyms/antonyms already flattened for display."""
+
+    term: str
+    senses: tuple[Sense, ...]
+    synonyms: tuple[str, ...]
+    antonyms: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class WordMatch:
+    """A lookup result that says how the query reached the entry, so callers can be honest about it."""
+
+    entry: WordEntry
+    query: str
+    how: str  # "exact" | "inflection" | "fuzzy"
+    score: float  # 0..100
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """One ranked answer for a subject; ``facet`` is the facet actually answered (None: a summary)."""
+
+    term: str
+    summary: str
+    score: float
+    source: str  # "factbook" | "wordnet"
+    facet: str | None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    key: str
+    distance: int
+    freq: int
+
+
+class Lexicon:
+    """Dictionary and gazetteer lookups over the glossary SQLite file (bundled one by default)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self._path = Path(path) if path is not None else DEFAULT_PATH
+        self._lock = threading.RLock()
+        self._db: sqlite3.Connection | None = None
+        self._buckets: dict[tuple[str, int, int], list[str]] | None = None
+
+    # --- plumbing ------------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return f"Lexicon({str(self._path)!r})"
+
+    def __getstate__(self) -> dict[str, str]:
+        """Pickle the path only: connections and caches are rebuilt on first use."""
+        return {"path": str(self._path)}
+
+    def __setstate__(self, state: dict[str, str]) -> None:
+        self.__init__(state["path"])  # type: ignore[misc]
+
+    def _connection(self) -> sqlite3.Connection:
+        """Open the file read-only on first use and check it is the schema this code reads."""
+        if self._db is None:
+            if not self._path.is_file():
+                raise FileNotFoundError(
+                    f"glossary data not found at {self._path}; build it with scripts/build_glossary.py "
+                    "or reinstall queryrouter"
+                )
+            uri = self._path.resolve().as_uri() + "?mode=ro&immutable=1"
+            db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            found = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+            if found != SCHEMA_VERSION:
+                db.close()
+                raise RuntimeError(f"{self._path} has schema {found}; this queryrouter reads {SCHEMA_VERSION}")
+            self._db = db
+        return self._db
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._connection().execute(sql, params).fetchall()
+
+    @property
+    def schema_version(self) -> int:
+        """The data file's schema version (from its ``meta`` table)."""
+        return int(self._query("SELECT value FROM meta WHERE key = 'schema_version'")[0][0])
+
+    # --- words ---------------------------------------------------------------------------------
+
+    def lookup_word(self, word: str) -> WordMatch | None:
+        """Define a word: exact, then as an inflection, then as a typo of a headword; None if unsure."""
+        key = normalize_key(word)
+        if not key:
+            return None
+        entry = self._entry(key)
+        if entry is not None:
+            return WordMatch(entry, word, "exact", 100.0)
+        for base in self._base_forms(key):
+            entry = self._entry(base)
+            if entry is not None:
+                return WordMatch(entry, word, "inflection", 95.0)
+        return self._fuzzy_match(word, key)
+
+    def suggest(self, word: str, limit: int = 5) -> list[str]:
+        """"Did you mean" headwords, best first: only words within the typo allowance (at least one
+        edit), so an unknown foreign word gets no suggestions rather than far-fetched ones."""
+        key = normalize_key(word)
+        if len(key) < 3:
+            return []
+        candidates = self._typo_candidates(key, floor=1)
+        return list(_unique(self._display(c.key) for c in candidates if c.key != key))[:limit]
+
+    def _entry(self, key: str) -> WordEntry | None:
+        """Assemble a WordEntry for an exact key with one query (senses joined with their lists)."""
+        rows = self._query(
+            """
+            SELECT h.display, sy.pos, sy.definition,
+                   (SELECT group_concat(text, char(31)) FROM example WHERE synset_id = sy.id),
+                   (SELECT group_concat(display, char(31)) FROM member WHERE synset_id = sy.id),
+                   (SELECT group_concat(target, char(31)) FROM antonym
+                     WHERE synset_id = sy.id AND word_key = h.key)
+            FROM headword h JOIN sense s ON s.headword_id = h.id JOIN synset sy ON sy.id = s.synset_id
+            WHERE h.key = ? ORDER BY s.rank
+            """,
+            (key,),
+        )
+        if not rows:
+            return None
+        senses = tuple(Sense(pos, definition, _split(examples)) for _, pos, definition, examples, _, _ in rows)
+        synonyms = _unique(m for row in rows for m in _split(row[4]) if normalize_key(m) != key)
+        antonyms = _unique(a for row in rows for a in _split(row[5]))
+        return WordEntry(rows[0][0], senses, synonyms, antonyms, "wordnet")
+
+    def _base_forms(self, key: str) -> list[str]:
+        """Possible lemmas of an inflected form: exception lists first, then suffix rules."""
+        bases = [base for (base,) in self._query("SELECT base FROM morph_exception WHERE inflected = ?", (key,))]
+        for _, ending, replacement in SUFFIX_RULES:
+            if key.endswith(ending) and len(key) > len(ending) + 1:
+                stem = key[: -len(ending)] + replacement
+                bases.append(stem)
+                if not replacement and DOUBLED.search(stem):
+                    bases.append(stem[:-1])
+        return list(_unique(b for b in bases if b != key))
+
+    def _fuzzy_match(self, word: str, key: str) -> WordMatch | None:
+        """Typo tolerance over the word and its de-inflected stems; None when the best is a tie."""
+        from rapidfuzz import fuzz
+
+        candidates = self._typo_candidates(key)
+        if not candidates:
+            return None
+        best = candidates[0]
+        if len(candidates) > 1 and candidates[1].distance == best.distance and best.freq < 2 * max(
+            candidates[1].freq, 1
+        ):
+            return None  # two equally close words and no clear favourite: don't guess
+        entry = self._entry(best.key)
+        assert entry is not None
+        return WordMatch(entry, word, "fuzzy", round(fuzz.ratio(key, best.key), 1))
+
+    def _typo_candidates(self, key: str, floor: int = 0) -> list[_Candidate]:
+        """Headwords within the allowed edits (at least ``floor``) of the key or of one of its
+        suffix-stripped stems, closest and most frequent first."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        best: dict[str, int] = {}
+        for probe in _unique([key, *self._stems(key)]):
+            limit = max(max_edits(probe), floor)
+            if limit == 0 or len(probe) < 2:
+                continue
+            for same_first in (True, False):
+                for hit, distance, _ in process.extract(
+                    probe, self._candidates(probe, limit, same_first), scorer=OSA.distance, score_cutoff=limit, limit=None
+                ):
+                    best[hit] = min(distance, best.get(hit, distance))
+                if best and min(best.values()) <= 1:
+                    break  # nothing outside the first-letter bucket can beat one edit
+        freq = self._frequencies(best)
+        return sorted((_Candidate(k, d, freq[k]) for k, d in best.items()), key=lambda c: (c.distance, -c.freq, c.key))
+
+    def _stems(self, key: str) -> list[str]:
+        """Suffix-stripped forms of a (possibly misspelled) word, whether or not they are headwords."""
+        return [key[: -len(ending)] + replacement for _, ending, replacement in SUFFIX_RULES
+                if key.endswith(ending) and len(key) > len(ending) + 3]
+
+    def _candidates(self, key: str, spread: int, same_first: bool) -> list[str]:
+        """Headwords of similar length that could be the key with a typo: those sharing its first
+        letter (typo later in the word), or else those related to it through the first two letters
+        (typo at the start: insertion, substitution, deletion or swap)."""
+        buckets = self._length_buckets()
+        first, second = key[0], key[1]
+        wanted = [(first, 0)] if same_first else [(second, 0), (second, 1), (first, 1)]
+        return [
+            k
+            for letter, position in _unique(wanted)
+            for length in range(len(key) - spread, len(key) + spread + 1)
+            for k in buckets.get((letter, position, length), ())
+            if same_first or k[0] != first
+        ]
+
+    def _length_buckets(self) -> dict[tuple[str, int, int], list[str]]:
+        """(letter, position 0|1, length) -> headword keys; built once, on the first typo lookup."""
+        with self._lock:
+            if self._buckets is None:
+                buckets: dict[tuple[str, int, int], list[str]] = defaultdict(list)
+                for (key,) in self._connection().execute("SELECT key FROM headword ORDER BY key"):
+                    buckets[(key[0], 0, len(key))].append(key)
+                    if len(key) > 1:
+                        buckets[(key[1], 1, len(key))].append(key)
+                self._buckets = dict(buckets)
+            return self._buckets
+
+    def _frequencies(self, keys: Iterable[str]) -> dict[str, int]:
+        keys = list(keys)
+        if not keys:
+            return {}
+        marks = ",".join("?" * len(keys))
+        return dict(self._query(f"SELECT key, freq FROM headword WHERE key IN ({marks})", keys))
+
+    def _display(self, key: str) -> str:
+        return str(self._query("SELECT display FROM headword WHERE key = ?", (key,))[0][0])
+
+    # --- topics --------------------------------------------------------------------------------
+
+    def topics(self, subject: str, facet: str | None = None, limit: int = 5) -> list[TopicMatch]:
+        """Rank Factbook entities and WordNet entries for a subject; [] when nothing is relevant.
+
+        Named entities found in the subject (longest span first; Factbook, then proper nouns) win;
+        full-text search over definitions and Factbook facts is the fallback when no name covers the
+        whole subject. ``facet`` picks the Factbook field that answers (see ``FACETS``).
+        """
+        if facet is not None and facet not in FACETS:
+            raise ValueError(f"unknown facet {facet!r}; expected one of {sorted(FACETS)}")
+        tokens = [ABBREVIATIONS.get(t, t) for t in _tokens(subject)]
+        ignored = STOPWORDS | FACET_WORDS.get(facet or "", frozenset())
+        content = [t for t in tokens if t not in ignored]
+        if not content:
+            return []
+        matches = self._named_matches(tokens, content, facet)
+        if not any(m.score >= 90 for m in matches):
+            matches += self._text_matches(content)
+        return _best_unique(matches)[:limit]
+
+    def _named_matches(self, tokens: list[str], content: list[str], facet: str | None) -> list[TopicMatch]:
+        """Entities, then headwords, named by a span of the subject (longest spans first), scored by
+        how much of the subject they cover. A span inside one already named is skipped ("roman" in
+        "roman empire"), except that a Factbook entity inside a WordNet name still counts."""
+        found: list[TopicMatch] = []
+        named: list[tuple[int, int]] = []
+        for lookup in (lambda span, coverage: self._entity_topics(span, coverage, facet), self._headword_topics):
+            for start, end in _spans(len(tokens)):
+                words = [t for t in tokens[start:end] if t in content]
+                if not words or any(s <= start and end <= e and (s, e) != (start, end) for s, e in named):
+                    continue
+                matches = lookup(" ".join(tokens[start:end]), len(words) / len(content))
+                if matches:
+                    named.append((start, end))
+                    found += matches
+        return found
+
+    def _entity_topics(self, key: str, coverage: float, facet: str | None) -> list[TopicMatch]:
+        """Factbook entities with this name, answering the facet when they have its fields."""
+        found = []
+        for entity_id, name in self._query(
+            "SELECT e.id, e.name FROM entity_name n JOIN entity e ON e.id = n.entity_id WHERE n.key = ?", (key,)
+        ):
+            summary, answered = self._entity_summary(entity_id, facet)
+            found.append(TopicMatch(name, summary, round(100 * coverage, 1), "factbook", answered))
+        return found
+
+    def _headword_topics(self, key: str, coverage: float) -> list[TopicMatch]:
+        """WordNet noun senses of a headword, proper nouns first; common nouns only if they are the
+        whole subject (a common word inside a longer question is not its topic)."""
+        rows = self._query(
+            """
+            SELECT s.display, sy.definition FROM headword h JOIN sense s ON s.headword_id = h.id
+            JOIN synset sy ON sy.id = s.synset_id WHERE h.key = ? AND sy.pos = 'noun' ORDER BY s.rank
+            """,
+            (key,),
+        )
+        ordered = sorted(rows, key=lambda row: row[0] == row[0].lower())  # stable: proper nouns first
+        return [
+            TopicMatch(display, shorten(definition), round((95 if proper else 90) * coverage - rank, 1), "wordnet", None)
+            for rank, (display, definition) in enumerate(ordered)
+            if (proper := display != display.lower()) or coverage == 1.0
+        ]
+
+    def _entity_summary(self, entity_id: int, facet: str | None) -> tuple[str, str | None]:
+        """The facet's fields for an entity, or its background (facet None) when it lacks them."""
+        if facet is not None:
+            rows = self._facet_rows(entity_id, FACETS[facet])
+            if len(rows) == 1:
+                return shorten(rows[0][1]), facet
+            if rows:
+                per_part = max(SUMMARY_CHARS // len(rows), 100)
+                return " | ".join(shorten(f"{_label(field)}: {text}", per_part) for field, text in rows), facet
+        rows = self._facet_rows(entity_id, FACETS["history"])
+        return (shorten(rows[0][1]) if rows else ""), None
+
+    def _facet_rows(self, entity_id: int, fields: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+        """The first matching fact per (section, field) pair, in the facet's order."""
+        rows: list[tuple[str, str]] = []
+        for section, field in fields:
+            hit = self._query(
+                """SELECT field, text FROM fact WHERE entity_id = ? AND section = ?
+                   AND (field = ? OR field LIKE ? || ' > %') ORDER BY id LIMIT 1""",
+                (entity_id, section, field, field),
+            )
+            if hit and all(hit[0][1] != text for _, text in rows):
+                rows.append((hit[0][0], hit[0][1]))
+            if hit and section == "People and Society" and field.startswith("Population"):
+                break  # "Population > total" found: the bare "Population" would repeat it
+        return rows
+
+    def _text_matches(self, content: list[str]) -> list[TopicMatch]:
+        """Full-text hits where every content word occurs (bm25-ranked), scored 30..60."""
+        query = " ".join('"' + t.replace('"', '""') + '"' for t in content)
+        facts = self._query(
+            """SELECT e.name, f.field, f.text, bm25(fact_fts) FROM fact_fts JOIN fact f ON f.id = fact_fts.rowid
+               JOIN entity e ON e.id = f.entity_id WHERE fact_fts MATCH ? ORDER BY bm25(fact_fts) LIMIT ?""",
+            (query, FTS_LIMIT),
+        )
+        definitions = self._query(
+            """SELECT (SELECT display FROM member WHERE synset_id = sy.id AND position = 0), sy.definition,
+                      bm25(definition_fts)
+               FROM definition_fts JOIN synset sy ON sy.id = definition_fts.rowid
+               WHERE definition_fts MATCH ? ORDER BY bm25(definition_fts) LIMIT ?""",
+            (query, FTS_LIMIT),
+        )
+        best = min([r[-1] for r in facts] + [r[-1] for r in definitions], default=0.0)
+        if best >= 0:
+            return []
+
+        def score(rank: float) -> float:
+            return round(30 + 30 * rank / best, 1)
+
+        return [
+            TopicMatch(name, shorten(f"{_label(field)}: {text}"), score(rank), "factbook", None)
+            for name, field, text, rank in facts
+        ] + [TopicMatch(term, shorten(definition), score(rank), "wordnet", None) for term, definition, rank in definitions]
+
+
+def _split(joined: str | None) -> tuple[str, ...]:
+    return tuple(joined.split("\x1f")) if joined else ()
+
+
+def _unique(items: Iterable[Any]) -> tuple[Any, ...]:
+    """Drop repeats, keep first-seen order."""
+    return tuple(dict.fromkeys(items))
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in (w.strip(".'-") for w in re.findall(r"[\w'.-]+", normalize_key(text))) if t]
+
+
+def _spans(count: int) -> list[tuple[int, int]]:
+    """Every (start, end) run of ``count`` tokens, longest first (so "new zealand" beats "zealand")."""
+    return [(i, i + n) for n in range(count, 0, -1) for i in range(count - n + 1)]
+
+
+def _label(field: str) -> str:
+    """A readable name for a fact's field path: "Elevation > highest point" -> "Highest point"."""
+    parts = field.split(" > ")
+    name = parts[-1] if parts[-1] not in ("total", "name") else parts[0]
+    return name[:1].upper() + name[1:]
+
+
+def _best_unique(matches: list[TopicMatch]) -> list[TopicMatch]:
+    """Best first; one match per (source, term, summary)."""
+    ranked = sorted(matches, key=lambda m: (-m.score, m.source != "factbook", m.term))
+    return list({(m.source, m.term, m.summary): m for m in reversed(ranked)}.values())[::-1]
