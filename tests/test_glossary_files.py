@@ -1,0 +1,83 @@
+"""Glossary files: each format loads, and each kind of malformed file is a typed error naming file and line
+or key, with nothing half-loaded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from queryrouter import Glossary, GlossaryFormatError, Router
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_toml_json_and_csv_load_the_same_entry(tmp_path: Path) -> None:
+    toml = write(tmp_path, "g.toml", '[[entry]]\nterm = "quokka"\naliases = ["rottnest wallaby"]\n'
+                                     'summary = "a small wallaby"\n')
+    js = write(tmp_path, "g.json", json.dumps({"entries": [{"term": "quokka", "aliases": ["rottnest wallaby"],
+                                                            "summary": "a small wallaby"}]}))
+    csv = write(tmp_path, "g.csv", "term,aliases,summary\nquokka,rottnest wallaby,a small wallaby\n")
+    loaded = [Glossary.from_file(path).entries[0] for path in (toml, js, csv)]
+    assert loaded[0] == loaded[1] == loaded[2]
+    assert loaded[0].aliases == ("rottnest wallaby",)
+
+
+def test_faq_pairs_are_kept(tmp_path: Path) -> None:
+    path = write(tmp_path, "faq.toml", '[[entry]]\nterm = "secret speech"\nsummary = "a 1956 speech"\n'
+                                       '[[entry.faq]]\nquestion = "Why secret?"\nanswer = "A closed session."\n')
+    assert Glossary.from_file(path).entries[0].faq == (("Why secret?", "A closed session."),)
+
+
+@pytest.mark.parametrize(("name", "text", "line", "key", "message"), [
+    ("syntax.toml", '[[entry]]\nterm = "a"\ndefinition = "b"\nterm2 = \n', 4, None, "Invalid"),
+    ("wrongtype.toml", '[[entry]]\nterm = 5\ndefinition = "b"\n', None, "entry[0]", "term"),
+    ("dup.toml", '[[entry]]\nterm = "a"\ndefinition = "b"\n[[entry]]\nterm = "A"\ndefinition = "c"\n', None,
+     "entry[1]", "duplicate"),
+    ("empty.toml", "", None, "entry", "[[entry]]"),
+    ("nodef.toml", '[[entry]]\nterm = "a"\n', None, "entry[0]", "definition"),
+    ("unknown.toml", '[[entry]]\nterm = "a"\ndefinition = "b"\ncolour = "red"\n', None, "entry[0]", "colour"),
+    ("syntax.json", '[\n{"term": "a",\n "definition": }\n]', 3, None, "Expecting value"),
+    ("shape.json", '{"term": "a"}', None, None, "list of entries"),
+    ("list.json", '[{"term": "a", "definition": "b", "aliases": "c"}]', None, "entries[0]", "aliases"),
+    ("header.csv", "word,definition\na,b\n", 1, None, "term"),
+    ("fields.csv", "term,definition\na,b\nc,d,e\n", 3, None, "more fields"),
+    ("dup.csv", "term,definition\na,b\nx,y\na,c\n", 4, None, "duplicate"),
+])
+def test_malformed_files_name_file_and_place(tmp_path: Path, name: str, text: str, line: int | None,
+                                             key: str | None, message: str) -> None:
+    path = write(tmp_path, name, text)
+    with pytest.raises(GlossaryFormatError) as raised:
+        Glossary.from_file(path)
+    error = raised.value
+    assert str(path) in str(error) and message in str(error)
+    assert error.line == line and error.key == key
+
+
+def test_not_utf8_unknown_suffix_and_missing_file(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("term,definition\ncafé,x\n".encode("latin-1"))
+    for path, message in [(latin, "UTF-8"), (write(tmp_path, "g.yaml", "x"), "format"),
+                          (tmp_path / "missing.toml", "cannot read")]:
+        with pytest.raises(GlossaryFormatError, match=message):
+            Glossary.from_file(path)
+
+
+def test_a_bad_file_loads_nothing_and_the_router_is_not_built(tmp_path: Path) -> None:
+    good = write(tmp_path, "good.toml", '[[entry]]\nterm = "quokka"\nsummary = "a small wallaby"\n')
+    bad = write(tmp_path, "bad.csv", "term,definition\nwombat,burrowing marsupial\n,missing term\n")
+    with pytest.raises(GlossaryFormatError) as raised:
+        Router(glossary=[good, bad])
+    assert raised.value.line == 3
+
+
+def test_a_large_file_loads(tmp_path: Path) -> None:
+    rows = "".join(f"term{i},definition number {i}\n" for i in range(20_000))
+    glossary = Glossary.from_file(write(tmp_path, "big.csv", "term,definition\n" + rows))
+    assert len(glossary.entries) == 20_000
+    assert glossary.lookup("term19999") is not None
