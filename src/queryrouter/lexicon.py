@@ -29,24 +29,26 @@ SCHEMA_VERSION = 1
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.sqlite"
 
-FACETS: dict[str, tuple[tuple[str, str], ...]] = {
-    # facet -> (section, field) pairs; a field also matches its sub-fields ("Area" -> "Area > total")
-    "history": (("Introduction", "Background"),),
-    "government": (("Government", "Dependency status"), ("Government", "Government type")),
-    "capital": (("Government", "Capital > name"),),
-    "population": (("People and Society", "Population > total"), ("People and Society", "Population")),
-    "area": (("Geography", "Area > total"), ("Geography", "Area - comparative")),
+PEOPLE, GEOGRAPHY, GOVERNMENT = "People and Society", "Geography", "Government"
+# facet -> the parts of its answer; each part is a list of (section, field) alternatives, first found
+# wins. A field also matches its sub-fields ("Terrain" -> "Terrain > terrain" for the World entry).
+FACETS: dict[str, tuple[tuple[tuple[str, str], ...], ...]] = {
+    "history": ((("Introduction", "Background"),),),
+    "government": (((GOVERNMENT, "Dependency status"),), ((GOVERNMENT, "Government type"),)),
+    "capital": (((GOVERNMENT, "Capital > name"),),),
+    "population": (((PEOPLE, "Population > total"), (PEOPLE, "Population")),),
+    "area": (((GEOGRAPHY, "Area > total"), (GEOGRAPHY, "Area")), ((GEOGRAPHY, "Area - comparative"),)),
     "geography": (
-        ("Geography", "Terrain"),
-        ("Geography", "Climate"),
-        ("Geography", "Elevation > highest point"),
-        ("Geography", "Elevation > lowest point"),
+        ((GEOGRAPHY, "Terrain"),),
+        ((GEOGRAPHY, "Climate"),),
+        ((GEOGRAPHY, "Elevation > highest point"),),
+        ((GEOGRAPHY, "Elevation > lowest point"),),
     ),
     "people": (
-        ("People and Society", "Nationality > noun"),
-        ("People and Society", "Ethnic groups"),
-        ("People and Society", "Languages"),
-        ("People and Society", "Religions"),
+        ((PEOPLE, "Nationality > noun"),),
+        ((PEOPLE, "Ethnic groups"),),
+        ((PEOPLE, "Languages"),),
+        ((PEOPLE, "Religions"),),
     ),
 }
 # Words that only say which facet is asked ("who owns antarctica" asks about "antarctica").
@@ -411,19 +413,21 @@ class Lexicon:
         rows = self._facet_rows(entity_id, FACETS["history"])
         return (shorten(rows[0][1]) if rows else ""), None
 
-    def _facet_rows(self, entity_id: int, fields: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-        """The first matching fact per (section, field) pair, in the facet's order."""
+    def _facet_rows(
+        self, entity_id: int, parts: tuple[tuple[tuple[str, str], ...], ...]
+    ) -> list[tuple[str, str]]:
+        """(field, text) for each part of a facet that the entity has, in the facet's order."""
         rows: list[tuple[str, str]] = []
-        for section, field in fields:
-            hit = self._query(
-                """SELECT field, text FROM fact WHERE entity_id = ? AND section = ?
-                   AND (field = ? OR field LIKE ? || ' > %') ORDER BY id LIMIT 1""",
-                (entity_id, section, field, field),
-            )
-            if hit and all(hit[0][1] != text for _, text in rows):
-                rows.append((hit[0][0], hit[0][1]))
-            if hit and section == "People and Society" and field.startswith("Population"):
-                break  # "Population > total" found: the bare "Population" would repeat it
+        for alternatives in parts:
+            for section, field in alternatives:
+                hit = self._query(
+                    """SELECT field, text FROM fact WHERE entity_id = ? AND section = ?
+                       AND (field = ? OR field LIKE ? || ' > %') ORDER BY id LIMIT 1""",
+                    (entity_id, section, field, field),
+                )
+                if hit:
+                    rows.append(hit[0])
+                    break
         return rows
 
     def _text_matches(self, content: list[str]) -> list[TopicMatch]:
