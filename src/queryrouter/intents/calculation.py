@@ -90,7 +90,7 @@ class Node:
             shown_base = f"({base})" if base.bare.op == "fraction" else base.shown(5)
             return f"{shown_base}^{exponent if plain else f'({exponent})'}"
         if self.op == "prefix":
-            return "".join(self.ops) + self.args[0].shown(4 if set(self.ops) == {"-"} else 5)
+            return "".join(self.ops) + self.args[0].shown(4 if set(self.ops) == {"-"} else 6)  # √(2²)
         if self.op == "postfix":
             return self.args[0].shown(6) + "".join(self.ops)
         if self.op == "sum" and len(self.args) == 2 and self.ops[0] in ("+%", "-%"):
@@ -367,9 +367,11 @@ def _present(request: Calculation, query: Normalized) -> Result:
             text = f"From {old} to {new} is {'' if exact else 'about '}{change}"
             value = -value if request.decrease else value
     elif request.form == "fraction":
+        interpreted = f"{node} as a fraction"
         text = f"{node} {relation} {_fraction_text(value)}" if exact else (
             f"{node} ≈ {_shown(value)}, which is not exact, so there is no exact fraction")
     elif request.form == "decimal":
+        interpreted = f"{node} as a decimal"
         text = f"{node} {_decimal_text(value, exact)}"
     else:
         currency = _currency(node)
