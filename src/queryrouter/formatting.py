@@ -10,7 +10,7 @@ SIGNIFICANT = 4
 
 
 def format_number(value: float | Fraction, significant: int = SIGNIFICANT) -> str:
-    """4 significant figures, whole numbers kept whole: 8.709, 1, 0.0003, 1234568."""
+    """4 significant figures, whole numbers kept whole: 8.709, 1, 0.0003, 1234568, 1000000000, 3.974e13."""
     if isinstance(value, Fraction) and value.denominator == 1:
         return _plain(Decimal(value.numerator))
     number = float(value)
@@ -18,16 +18,28 @@ def format_number(value: float | Fraction, significant: int = SIGNIFICANT) -> st
         return str(number)
     if number == 0:
         return "0"
-    if abs(number) >= 1e15 or abs(number) < 1e-6:
+    if abs(number) >= 1e15 or abs(number) < 1e-6 or (abs(number) >= 1e9 and _too_precise(number, significant)):
         mantissa, exponent = f"{number:.{significant - 1}e}".split("e")
         return f"{_plain(Decimal(mantissa))}e{int(exponent)}"
     digits = significant - 1 - math.floor(math.log10(abs(number)))
     return _plain(round(Decimal(repr(number)), max(digits, 0)))
 
 
+def clean_float(value: float, significant: int = 12) -> float:
+    """Drop binary float noise (13.999999999999936 -> 14.0) while keeping far more digits than shown."""
+    if not math.isfinite(value) or value == 0:
+        return value
+    return float(f"{value:.{significant}g}")
+
+
 def round_to(value: float, places: int) -> float:
     """Round for display parts (e.g. 10.87 in) without float noise in the result."""
     return float(round(Decimal(repr(value)), places))
+
+
+def _too_precise(number: float, significant: int) -> bool:
+    """A large number with more digits than are meaningful (3.974e13, not 39735067984839) is shown short."""
+    return len(f"{abs(number):.0f}".rstrip("0")) > significant
 
 
 def _plain(number: Decimal) -> str:

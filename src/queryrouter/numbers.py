@@ -10,12 +10,24 @@ from lark import Token, Transformer, v_args
 MAX_DIGITS = 60
 MAX_EXPONENT = 100
 
-NUMBER_WORDS: dict[str, Fraction] = {
-    "a": Fraction(1), "an": Fraction(1), "one": Fraction(1), "two": Fraction(2), "three": Fraction(3),
-    "four": Fraction(4), "five": Fraction(5), "six": Fraction(6), "seven": Fraction(7),
-    "eight": Fraction(8), "nine": Fraction(9), "ten": Fraction(10), "eleven": Fraction(11),
-    "twelve": Fraction(12), "dozen": Fraction(12), "half": Fraction(1, 2), "quarter": Fraction(1, 4),
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+         "sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+# Words that add to the number being built ("twenty one").
+ADDITIVE: dict[str, Fraction] = {
+    **{word: Fraction(value) for value, word in enumerate(_ONES)},
+    **{word: Fraction(20 + 10 * index) for index, word in enumerate(_TENS)},
 }
+# Words that multiply it ("two hundred", "a dozen", "three quarters"); alone they count once ("half").
+MULTIPLIER: dict[str, Fraction] = {
+    "hundred": Fraction(100), "dozen": Fraction(12), "couple": Fraction(2),
+    "half": Fraction(1, 2), "halves": Fraction(1, 2), "quarter": Fraction(1, 4), "quarters": Fraction(1, 4),
+    "third": Fraction(1, 3), "thirds": Fraction(1, 3),
+}
+# Words that close a group ("two thousand five hundred"): the group so far is multiplied and banked.
+SCALE: dict[str, Fraction] = {"thousand": Fraction(10**3), "million": Fraction(10**6),
+                              "billion": Fraction(10**9), "trillion": Fraction(10**12)}
+ARTICLES = ("a", "an")
 
 
 class InvalidNumber(ValueError):
@@ -30,6 +42,29 @@ def parse_decimal(text: str) -> Fraction:
     if exponent and abs(int(exponent)) > MAX_EXPONENT:
         raise InvalidNumber(f"the exponent in {text} is too large")
     return Fraction(mantissa) * (Fraction(10) ** int(exponent or 0))
+
+
+def parse_number_words(text: str, start: Fraction | None = None) -> Fraction:
+    """Read "two and a half", "half a", "a dozen", "twenty one"; `start` is a number typed before them
+    ("1.5 million", "1 and a half"). "and" starts a new part that is added ("two and a half" = 2 + 1/2)."""
+    total, current = Fraction(0), start
+    last = "number" if start is not None else ""
+    for word in text.lower().replace("-", " ").split():
+        if word == "and":
+            total, current, last = total + (current or 0), None, "and"
+        elif word in ARTICLES:
+            if current is None:  # "a dozen", "a half"; after a number it is the unit's article ("half a")
+                current, last = Fraction(1), "article"
+        elif word in ADDITIVE:
+            if last in ("ones", "number") or (last == "tens" and ADDITIVE[word] >= 10):
+                raise InvalidNumber(f"{text!r} is not a number")
+            current = (current if last == "tens" else 0) + ADDITIVE[word]
+            last = "tens" if word in _TENS else "ones"
+        elif word in MULTIPLIER:
+            current, last = (Fraction(1) if current is None else current) * MULTIPLIER[word], "multiplier"
+        else:
+            total, current, last = total + (Fraction(1) if current is None else current) * SCALE[word], None, "scale"
+    return total + (current or 0)
 
 
 def parse_fraction(text: str) -> Fraction:
@@ -54,4 +89,7 @@ class NumberReader(Transformer):
         return parse_decimal(whole) + parse_fraction(part)
 
     def word_number(self, token: Token) -> Fraction:
-        return NUMBER_WORDS[token.lower()]
+        return parse_number_words(token)
+
+    def scaled_number(self, number: Token, words: Token) -> Fraction:
+        return parse_number_words(words, start=parse_decimal(number))

@@ -6,6 +6,7 @@ names, and only the trusted expressions in data/unit_aliases.toml go through pin
 
 from __future__ import annotations
 
+import re
 import threading
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -19,12 +20,14 @@ from .errors import ConfigError
 if TYPE_CHECKING:
     import pint
 
-MAX_ALIAS_WORDS = 3
+MAX_ALIAS_WORDS = 4
+MAX_CACHED = 4096  # spellings remembered per Router: bounds memory whatever users type
 _UNKNOWN: Any = object()
 VOLUME_SYSTEMS = ("us", "imperial")
 # With volume_system="imperial" these US customary volumes become their UK imperial namesakes.
 _IMPERIAL = {"cup": "imperial_cup", "pint": "imperial_pint", "quart": "imperial_quart",
              "gallon": "imperial_gallon", "fluid_ounce": "imperial_fluid_ounce"}
+_IMPERIAL_RE = re.compile(r"\b(" + "|".join(_IMPERIAL) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -58,25 +61,45 @@ class Units:
         for definition in data["definitions"]:
             if definition.split("=")[0].strip() not in self.registry:
                 self.registry.define(definition)
-        self._aliases = {key: self._expression(value, volume_system) for key, value in data["aliases"].items()}
-        self._temperature = {key: self._expression(value, volume_system)
-                             for key, value in data["temperature"].items()}
+        self.volume_system = volume_system
+        self._aliases = {key: self._expression(value) for key, value in data["aliases"].items()}
+        self._temperature = {key: self._expression(value) for key, value in data["temperature"].items()}
         self._display: dict[str, str] = data["display"]
+        self._alternatives: dict[str, list[str]] = data["alternatives"]
         self._factors: dict[tuple[Any, Any], float | None] = {}
+        self._resolved: dict[tuple[tuple[str, ...], bool], UnitMatch | None] = {}
+        self._shown: dict[Any, tuple[str, str]] = {}
         self._lock = threading.Lock()
         self._names: list[str] | None = None
+        self.us_cup = self.registry.Unit("cup")
+        self.gram = self.registry.Unit("gram")
 
-    def _expression(self, expression: str, volume_system: str) -> pint.Unit:
-        unit = self.registry.parse_units(expression, as_delta=False)
-        if volume_system == "imperial":
-            name = str(unit)
-            if name in _IMPERIAL:
-                unit = self.registry.parse_units(_IMPERIAL[name], as_delta=False)
+    def _expression(self, expression: str) -> pint.Unit:
+        if self.volume_system == "imperial":
+            expression = _IMPERIAL_RE.sub(lambda m: _IMPERIAL[m.group()], expression)
+        return self.registry.parse_units(expression, as_delta=False)
+
+    def _local(self, unit: pint.Unit) -> pint.Unit:
+        """A US volume named by pint itself ("cup", "gal") follows volume_system too."""
+        if self.volume_system == "imperial" and str(unit) in _IMPERIAL:
+            return self.registry.Unit(_IMPERIAL[str(unit)])
         return unit
 
     def resolve(self, words: Sequence[str], temperature: bool = False) -> UnitMatch | None:
-        """The longest leading run of `words` that names a unit; `temperature` admits "f", "c", "degrees"."""
-        for size in range(min(len(words), MAX_ALIAS_WORDS), 0, -1):
+        """The longest leading run of `words` that names a unit; `temperature` admits "f", "c", "degrees".
+
+        Answers are remembered per spelling: a repeated unit costs a dictionary lookup, not pint's parser."""
+        key = (tuple(words[:MAX_ALIAS_WORDS]), temperature)
+        found = self._resolved.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._resolve(key[0], temperature)
+            if len(self._resolved) < MAX_CACHED:
+                with self._lock:
+                    self._resolved[key] = found
+        return found
+
+    def _resolve(self, words: tuple[str, ...], temperature: bool) -> UnitMatch | None:
+        for size in range(len(words), 0, -1):
             spelled = " ".join(words[:size])
             unit = self._temperature_name(spelled) if temperature else None
             if unit is None:
@@ -95,8 +118,9 @@ class Units:
         if " " not in word:
             unit = self._pint_name(word)
             if unit is not None:
-                return unit
-        return self._aliases.get(word.lower()) or self._unique_case_variant(word)
+                return self._local(unit)
+        unit = self._aliases.get(word.lower()) or self._unique_case_variant(word)
+        return self._local(unit) if unit is not None else None
 
     def _pint_name(self, word: str) -> pint.Unit | None:
         if not word or not (word[0].isalpha() or word[0] in "°µ"):
@@ -126,8 +150,35 @@ class Units:
     def is_temperature(self, unit: pint.Unit) -> bool:
         return unit.dimensionality == self.registry.kelvin.dimensionality
 
+    def is_volume(self, unit: pint.Unit) -> bool:
+        return unit.dimensionality == self.us_cup.dimensionality
+
+    def is_mass(self, unit: pint.Unit) -> bool:
+        return unit.dimensionality == self.gram.dimensionality
+
     def compatible(self, source: pint.Unit, target: pint.Unit) -> bool:
         return source.dimensionality == target.dimensionality
+
+    def reciprocal(self, source: pint.Unit, target: pint.Unit) -> bool:
+        """mpg and l/100km measure the same thing upside down: their dimensions are each other's inverse."""
+        return source.dimensionality == (target**-1).dimensionality and not source.dimensionless
+
+    def convert_reciprocal(self, value: Fraction, source: pint.Unit, target: pint.Unit) -> float:
+        """30 mpg -> l/100km: one over (30 mpg in 100km/l); pint's `to` cannot invert a dimension."""
+        return 1.0 / self.convert(value, source, target**-1)
+
+    def convert_density(self, value: Fraction, source: pint.Unit, target: pint.Unit,
+                        grams_per_cup: Fraction) -> float:
+        """Volume <-> mass for an ingredient whose weight per US cup is known (data/densities.toml)."""
+        if self.is_volume(source):
+            grams = self.convert(value, source, self.us_cup) * float(grams_per_cup)
+            return self.convert(Fraction(grams), self.gram, target)
+        cups = self.convert(value, source, self.gram) / float(grams_per_cup)
+        return self.convert(Fraction(cups), self.us_cup, target)
+
+    def alternatives(self, unit: pint.Unit) -> list[pint.Unit]:
+        """Other units a searcher may mean by the same word (short ton: metric, long; US cup: imperial)."""
+        return [self.registry.Unit(name) for name in self._alternatives.get(str(unit), ())]
 
     def convert(self, value: Fraction, source: pint.Unit, target: pint.Unit) -> float:
         """`value` in `source` expressed in `target`; multiplicative pairs reuse a cached factor."""
@@ -152,8 +203,19 @@ class Units:
 
     def name(self, unit: pint.Unit) -> str:
         """pint's canonical name, as the result contract reports it."""
-        return str(unit)
+        return self._names_of(unit)[0]
 
     def symbol(self, unit: pint.Unit) -> str:
         """How an answer writes the unit: pint's symbol ("kg", "°F", "ft²") unless data/ says better."""
-        return self._display.get(str(unit)) or f"{unit:~P}"
+        return self._names_of(unit)[1]
+
+    def _names_of(self, unit: pint.Unit) -> tuple[str, str]:
+        """Formatting a pint unit is slow, so each unit's name and symbol are worked out once."""
+        shown = self._shown.get(unit)
+        if shown is None:
+            name = str(unit)
+            shown = (name, self._display.get(name) or f"{unit:~P}")
+            if len(self._shown) < MAX_CACHED:
+                with self._lock:
+                    self._shown[unit] = shown
+        return shown

@@ -1,27 +1,38 @@
-"""conversion: "19.2 lbs to kg", "how many cups in a liter", "5 ft 3 in to cm", "180 cm to feet and inches"."""
+"""conversion: "19.2 lbs to kg", "how many cups in a liter", "5 ft 3 in to cm", "180 cm to feet and inches".
+
+The grammar only says which words are numbers and which are unit phrases; here the unit phrases are
+resolved (units.py), the readings that need a choice are made (temperature letters, "5k", oz as mass or
+volume, an ingredient's density, mpg <-> l/100km) and every choice is written into `interpreted_as`.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from lark import Token, Transformer, v_args
 from lark.visitors import merge_transformers
 
-from ..formatting import format_number, round_to
-from ..numbers import NumberReader
-from ..result import Amount, ConversionAnswer, Result, Status
+from ..formatting import clean_float, format_number, round_to
+from ..numbers import MAX_EXPONENT, InvalidNumber, NumberReader
+from ..result import Alternative, Amount, ConversionAnswer, Result, Status
 
 if TYPE_CHECKING:
     import pint
 
     from ..normalize import Normalized
     from ..router import Router
-    from ..units import Units
+    from ..units import UnitMatch, Units
 
 NAME = "conversion"
+_FILLER_WORDS = frozenset({"of", "the", "a", "an"})
+_THOUSAND = ("k", "K")
+LARGEST = Fraction(10) ** MAX_EXPONENT  # beyond this a number is not a measurement (and floats overflow)
 
 
 @dataclass(frozen=True)
@@ -37,13 +48,13 @@ class Piece:
 @dataclass(frozen=True)
 class Conversion:
     source: tuple[Piece, ...]
-    target: tuple[tuple[str, ...], ...]  # one unit phrase, or several for "feet and inches"
+    target: tuple[tuple[str, ...], ...]  # one unit phrase, several for "feet and inches", none if missing
 
 
 @v_args(inline=True)
 class _Reader(Transformer):
-    def forward(self, source: tuple[Piece, ...], target: tuple[tuple[str, ...], ...]) -> Conversion:
-        return Conversion(source, target)
+    def forward(self, source: tuple[Piece, ...], target: Any) -> Conversion:
+        return Conversion(source, tuple(target))
 
     def forward_one(self, words: tuple[str, ...], target: Any) -> Conversion:
         target = target if isinstance(target, list) else [target]
@@ -57,6 +68,12 @@ class _Reader(Transformer):
 
     def reversed(self, target: tuple[str, ...], source: tuple[Piece, ...]) -> Conversion:
         return Conversion(source, (target,))
+
+    def missing_target(self, source: tuple[Piece, ...]) -> Conversion:
+        return Conversion(source, ())
+
+    def missing_target_one(self, words: tuple[str, ...]) -> Conversion:
+        return Conversion((Piece(Fraction(1), words, typed=False),), ())
 
     def source(self, child: Any) -> tuple[Piece, ...]:
         return child if isinstance(child, tuple) and isinstance(child[0], Piece) else (Piece(Fraction(1), child),)
@@ -74,6 +91,8 @@ class _Reader(Transformer):
         return -value, ""
 
     def lost_point(self, whole: Token, digits: Token) -> tuple[Fraction, str]:
+        if not (whole.isdigit() and digits.isdigit()):  # "1.5 2" or "3e2 5": no lost point to restore
+            raise InvalidNumber(f"'{whole} {digits}' is two numbers, not one")
         return Fraction(f"{whole}.{digits}"), f"read '{whole} {digits}' as {whole}.{digits}"
 
     def target(self, *phrases: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -88,93 +107,227 @@ def reader() -> Transformer:
 
 
 @dataclass(frozen=True)
-class _Resolved:
+class _Ingredient:
+    name: str
+    grams_per_cup: Fraction
+
+
+@cache
+def _ingredients() -> dict[str, _Ingredient]:
+    """data/densities.toml by every name a searcher may type."""
+    with resources.files("queryrouter").joinpath("data/densities.toml").open("rb") as handle:
+        rows = tomllib.load(handle)["ingredient"]
+    return {name: _Ingredient(row["names"][0], Fraction(str(row["grams_per_cup"])))
+            for row in rows for name in row["names"]}
+
+
+def _ingredient(words: tuple[str, ...]) -> _Ingredient | None:
+    key = " ".join(w for w in words if w.lower() not in _FILLER_WORDS).lower()
+    table = _ingredients()
+    return table.get(key) or (table.get(key[:-1]) if key.endswith("s") else None)
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One resolved source piece: 4, ounce, ("chocolate",)."""
+
     value: Fraction
     unit: pint.Unit
     leftover: tuple[str, ...]
 
 
+class _Refusal(Exception):
+    """A typed failure found while converting; `answer` turns it into a Result."""
+
+    def __init__(self, status: Status, text: str, suggestions: tuple[str, ...] = ()) -> None:
+        super().__init__(text)
+        self.status = status
+        self.suggestions = suggestions
+
+
 def answer(request: Conversion, query: Normalized, router: Router) -> Result | None:
-    """The converted amount, a typed failure, or None when no unit was named at all (not a conversion)."""
+    """The converted amount, a typed failure, or None when the text is not a conversion after all."""
     units = router.units
-    typed = any(piece.typed for piece in request.source)
-    sources = [units.resolve(piece.words) for piece in request.source]
-    targets = [units.resolve(words) for words in request.target]
-    if not any(sources) and not any(targets):
+    try:
+        return _answer(request, query, units)
+    except _Refusal as refusal:
+        confidence = 0.5 if refusal.status is Status.UNKNOWN_UNIT else 0.8
+        return Result.failure(query.original, NAME, refusal.status, str(refusal),
+                              suggestions=refusal.suggestions, confidence=confidence)
+
+
+def _answer(request: Conversion, query: Normalized, units: Units) -> Result | None:
+    notes = [*query.notes, *(p.note for p in request.source if p.note)]
+    request = replace(request, source=tuple(_thousands(p, request.target, units, notes) for p in request.source))
+    for piece in request.source:
+        if abs(piece.value) > LARGEST:
+            raise _Refusal(Status.INVALID_NUMBER, f"{piece.value:.3e} is too large to convert.")
+    sources, targets = _resolve_sides(request, units)
+    if sources is None or targets is None:
         return None
-    if not typed and (not all(sources) or not all(targets) or _has_leftover(request, sources, targets)):
-        return None  # "second to none": without a number both sides must be plainly units
-    for piece, match in [*zip(request.source, sources), *zip([Piece(Fraction(1), w) for w in request.target],
-                                                             targets)]:
+    items = [_Item(p.value, m.unit, p.words[m.used:]) for p, m in zip(request.source, sources)]
+    if not targets:
+        shown = " ".join(f"{format_number(i.value)} {units.symbol(i.unit)}" for i in items)
+        raise _Refusal(Status.MISSING_TARGET, f"Convert {shown} to what? Name a unit, e.g. '{shown} to …'.")
+    goal = [m.unit for m in targets]
+    leftovers = [w for i in items for w in i.leftover if w.lower() not in _FILLER_WORDS]
+    target_leftover = [w for words, m in zip(request.target, targets) for w in words[m.used:]
+                       if w.lower() not in _FILLER_WORDS]
+    substance = _ingredient(tuple(leftovers or target_leftover))
+    if substance is None and (leftovers or target_leftover):
+        notes.append(f"ignored {' '.join(leftovers or target_leftover)!r}")
+    return _convert(query, items, goal, substance, notes, units)
+
+
+def _resolve_sides(request: Conversion, units: Units) -> tuple[list[UnitMatch] | None, list[UnitMatch] | None]:
+    """Both sides' units, with the temperature letters read only beside another temperature.
+
+    Returns (None, None) to decline: nothing names a unit, or a number-less query ("second to none")
+    whose words are not plainly units."""
+    pieces = request.source
+    typed = any(p.typed for p in pieces)
+    plain = [units.resolve(p.words) for p in pieces], [units.resolve(w) for w in request.target]
+    warm = ([units.resolve(p.words, temperature=True) for p in pieces],
+            [units.resolve(w, temperature=True) for w in request.target])
+    if request.target and all(m is not None and units.is_temperature(m.unit) for side in warm for m in side):
+        sources, targets = warm
+    else:
+        sources, targets = plain
+    if not any(sources) and not any(targets):
+        return None, None
+    phrases = [*(p.words for p in pieces), *request.target]
+    matches = [*sources, *targets]
+    if not typed and any(m is None or m.used < len(w) for w, m in zip(phrases, matches)):
+        return None, None
+    for words, match in zip(phrases, matches):
         if match is None:
-            return _unknown_unit(query, piece.words, units)
-    temperature = [units.resolve(p.words, temperature=True) for p in request.source]
-    temperature_targets = [units.resolve(w, temperature=True) for w in request.target]
-    if all(m is not None and units.is_temperature(m.unit) for m in (*temperature, *temperature_targets)):
-        sources, targets = temperature, temperature_targets
-    resolved = [_Resolved(p.value, m.unit, p.words[m.used:]) for p, m in zip(request.source, sources) if m]
-    goal = [m.unit for m in targets if m]
-    return _convert(query, request, resolved, goal, units)
+            if len(words) > 1:  # "2 weeks to lose weight": words, not a misspelt unit
+                return None, None
+            suggestions = tuple(units.suggest(words[0]))
+            hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+            raise _Refusal(Status.UNKNOWN_UNIT, f"Unknown unit {words[0]!r}.{hint}", suggestions)
+    return [m for m in sources if m], [m for m in targets if m]
 
 
-def _has_leftover(request: Conversion, sources: list[Any], targets: list[Any]) -> bool:
-    pairs = [*zip((p.words for p in request.source), sources), *zip(request.target, targets)]
-    return any(match is not None and match.used < len(words) for words, match in pairs)
+def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, notes: list[str]) -> Piece:
+    """"5k m" is 5000 m; a bare "5k" beside a length is the race distance, 5 km."""
+    if not piece.typed or not piece.words or piece.words[0] not in _THOUSAND:
+        return piece
+    rest = piece.words[1:]
+    if rest and units.resolve(rest) is not None:
+        notes.append(f"read '{format_number(piece.value)}k' as {format_number(piece.value * 1000)}")
+        return replace(piece, value=piece.value * 1000, words=rest)
+    goal = units.resolve(target[0]) if target else None
+    if goal is not None and goal.unit.dimensionality == units.registry.meter.dimensionality:
+        notes.append(f"read '{format_number(piece.value)}k' as {format_number(piece.value)} km")
+        return replace(piece, words=("km", *rest))
+    return piece
 
 
-def _unknown_unit(query: Normalized, words: tuple[str, ...], units: Units) -> Result:
-    word = words[0]
-    suggestions = tuple(units.suggest(word))
-    hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-    return Result.failure(query.original, NAME, Status.UNKNOWN_UNIT, f"Unknown unit {word!r}.{hint}",
-                          suggestions=suggestions, confidence=0.5)
-
-
-def _convert(query: Normalized, request: Conversion, source: list[_Resolved], goal: list[pint.Unit],
-             units: Units) -> Result:
-    source = [_fluid_ounce_if_volume(item, goal[0], units) for item in source]
-    for item in source:
-        if not units.compatible(item.unit, goal[0]):
-            return _incompatible(query, item.unit, goal[0], units)
-        if units.is_temperature(item.unit) and units.to_kelvin(item.value, item.unit) < 0:
-            return Result.failure(query.original, NAME, Status.BELOW_ABSOLUTE_ZERO,
-                                  f"{format_number(item.value)} {units.symbol(item.unit)} is below absolute zero.",
-                                  confidence=0.9)
-    total = sum(units.convert(item.value, item.unit, goal[0]) for item in source)
-    total = _snap(total, [units.convert(i.value, i.unit, goal[0]) for i in source])
+def _convert(query: Normalized, items: list[_Item], goal: list[pint.Unit], substance: _Ingredient | None,
+             notes: list[str], units: Units) -> Result:
+    goal = [_fluid_if_volume(goal[0], items[0].unit, substance, units, notes), *goal[1:]]
+    for unit in goal[1:]:
+        if not units.compatible(unit, goal[0]) or units.is_temperature(unit):
+            raise _Refusal(Status.INCOMPATIBLE_UNITS, f"Cannot split an answer into {units.name(goal[0])} "
+                                                      f"and {units.name(unit)}.")
+    items = [replace(i, unit=_fluid_if_volume(i.unit, goal[0], substance, units, notes)) for i in items]
+    values = [_convert_one(item, goal[0], substance, units, notes) for item in items]
+    total = clean_float(_snap(sum(values), values))
+    if not math.isfinite(total):
+        raise _Refusal(Status.OUT_OF_RANGE, "The answer is too large to show.")
     parts = _split(total, goal, units) if len(goal) > 1 else ()
-    shown_source = " ".join(f"{format_number(i.value)} {units.symbol(i.unit)}" for i in source)
+    shown_source = " ".join(f"{format_number(i.value)} {units.symbol(i.unit)}" for i in items)
+    if substance is not None:
+        shown_source += f" {substance.name}"
     shown_target = (" ".join(f"{format_number(p.value)} {units.symbol(u)}" for p, u in zip(parts, goal))
                     if parts else f"{format_number(total)} {units.symbol(goal[0])}")
-    notes = [*query.notes, *(p.note for p in request.source if p.note)]
-    leftovers = [w for i in source for w in i.leftover if w.lower() not in ("of", "the")]
-    if leftovers:
-        notes.append(f"ignored {' '.join(leftovers)!r}")
-    reading = " + ".join(f"{format_number(i.value)} {units.name(i.unit)}" for i in source)
+    reading = " + ".join(f"{format_number(i.value)} {units.name(i.unit)}" for i in items)
     interpreted = f"{reading} -> {' and '.join(units.name(u) for u in goal)}"
     if notes:
-        interpreted += f" ({'; '.join(notes)})"
-    answer = ConversionAnswer(tuple(Amount(float(i.value), units.name(i.unit)) for i in source),
+        interpreted += f" ({'; '.join(dict.fromkeys(notes))})"
+    answer = ConversionAnswer(tuple(Amount(float(i.value), units.name(i.unit)) for i in items),
                               Amount(total, units.name(goal[0])), parts)
     confidence = 0.95 if not notes else 0.85
+    alternatives = _alternatives(items, goal[0], substance, units) if not parts else ()
     return Result(query.original, NAME, Status.OK, f"{shown_source} = {shown_target}", interpreted,
-                  confidence, answer=answer)
+                  confidence, alternatives=alternatives, answer=answer)
 
 
-def _fluid_ounce_if_volume(item: _Resolved, goal: pint.Unit, units: Units) -> _Resolved:
-    """oz is a mass unless the other side is a volume ("8 oz to ml"), then it is the fluid ounce."""
-    if str(item.unit) != "ounce":
-        return item
+def _convert_one(item: _Item, goal: pint.Unit, substance: _Ingredient | None, units: Units,
+                 notes: list[str]) -> float:
+    """One source amount in `goal`, or a _Refusal saying why it cannot be."""
+    if units.compatible(item.unit, goal):
+        if units.is_temperature(item.unit) and units.to_kelvin(item.value, item.unit) < 0:
+            raise _Refusal(Status.BELOW_ABSOLUTE_ZERO,
+                           f"{format_number(item.value)} {units.symbol(item.unit)} is below absolute zero.")
+        return units.convert(item.value, item.unit, goal)
+    if _mass_and_volume(item.unit, goal, units):
+        if substance is None:
+            raise _Refusal(Status.INCOMPATIBLE_UNITS,
+                           f"Converting {units.name(item.unit)} ({_kind(item.unit, units)}) to "
+                           f"{units.name(goal)} ({_kind(goal, units)}) needs a substance, "
+                           f"e.g. '1 cup flour in grams'.")
+        notes.append(f"{substance.name} weighs {format_number(substance.grams_per_cup)} g per US cup")
+        return units.convert_density(item.value, item.unit, goal, substance.grams_per_cup)
+    if units.reciprocal(item.unit, goal):
+        if item.value == 0:
+            raise _Refusal(Status.OUT_OF_RANGE, f"0 {units.symbol(item.unit)} is infinite in {units.symbol(goal)}.")
+        notes.append(f"{units.symbol(item.unit)} and {units.symbol(goal)} are reciprocal: "
+                     f"the answer is one over the converted value")
+        return units.convert_reciprocal(item.value, item.unit, goal)
+    raise _Refusal(Status.INCOMPATIBLE_UNITS,
+                   f"Cannot convert {units.name(item.unit)} ({item.unit.dimensionality}) "
+                   f"to {units.name(goal)} ({goal.dimensionality}).")
+
+
+def _kind(unit: pint.Unit, units: Units) -> str:
+    return "a volume" if units.is_volume(unit) else "a mass"
+
+
+def _mass_and_volume(source: pint.Unit, goal: pint.Unit, units: Units) -> bool:
+    return ((units.is_mass(source) and units.is_volume(goal))
+            or (units.is_volume(source) and units.is_mass(goal)))
+
+
+def _fluid_if_volume(unit: pint.Unit, other: pint.Unit, substance: _Ingredient | None, units: Units,
+                     notes: list[str]) -> pint.Unit:
+    """oz is a mass unless the other side is a volume ("8 oz to ml"): then it is the fluid ounce.
+
+    With a known ingredient ("8 oz flour to cups") it stays a weight and the density converts it."""
+    if str(unit) != "ounce" or substance is not None or not units.is_volume(other):
+        return unit
     fluid = units.lookup("fl oz")
-    if fluid is not None and units.compatible(fluid, goal):
-        return _Resolved(item.value, fluid, item.leftover)
-    return item
+    if fluid is None:
+        return unit
+    notes.append(f"oz read as {units.name(fluid)}, a volume, because the other side is a volume")
+    return fluid
 
 
-def _incompatible(query: Normalized, source: pint.Unit, goal: pint.Unit, units: Units) -> Result:
-    text = (f"Cannot convert {units.name(source)} ({source.dimensionality}) "
-            f"to {units.name(goal)} ({goal.dimensionality}).")
-    return Result.failure(query.original, NAME, Status.INCOMPATIBLE_UNITS, text, confidence=0.8)
+def _alternatives(items: list[_Item], goal: pint.Unit, substance: _Ingredient | None,
+                  units: Units) -> tuple[Alternative, ...]:
+    """The same query with another reading of a word that has several (ton, US or UK cup)."""
+    found: list[Alternative] = []
+    for index, item in enumerate(items):
+        for other in units.alternatives(item.unit):
+            changed = [*items[:index], replace(item, unit=other), *items[index + 1:]]
+            found.extend(_alternative(changed, goal, substance, units))
+    if len(items) == 1:
+        for other in units.alternatives(goal):
+            found.extend(_alternative(items, other, substance, units))
+    return tuple(found)
+
+
+def _alternative(items: list[_Item], goal: pint.Unit, substance: _Ingredient | None,
+                 units: Units) -> list[Alternative]:
+    try:
+        total = clean_float(sum(_convert_one(i, goal, substance, units, []) for i in items))
+    except _Refusal:
+        return []
+    reading = " + ".join(f"{format_number(i.value)} {units.name(i.unit)}" for i in items)
+    shown = " ".join(f"{format_number(i.value)} {units.symbol(i.unit)}" for i in items)
+    return [Alternative(f"{reading} -> {units.name(goal)}",
+                        f"{shown} = {format_number(total)} {units.symbol(goal)}")]
 
 
 def _snap(total: float, terms: list[float]) -> float:
@@ -197,4 +350,3 @@ def _split(total: float, goal: list[pint.Unit], units: Units) -> tuple[Amount, .
         parts.append(Amount(float(sign * count), units.name(unit)))
     parts.append(Amount(sign * remaining, units.name(smallest)))
     return tuple(parts)
-
