@@ -20,6 +20,8 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\
 _SLUG_RE = re.compile(r"^-?[^\s\-_+]+(?:[\-_+][^\s\-_+]+){2,}$")
 # 60,000 and 1,234,567.5: a comma followed by exactly three digits separates thousands.
 _THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
+# 1.234,5: dots between groups of three and a decimal comma, as much of Europe writes numbers.
+_EUROPEAN_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+,\d+(?![\d.,])")
 # 19,2 and 0,75: any other comma between digits is a decimal comma.
 _DECIMAL_COMMA_RE = re.compile(r"(?<![\d,])(\d+),(\d+)(?![\d,])")
 # 155lb, 5kg, 5ft4, 7x8: a number glued to the word after it (but not 3.5e3, l/100km or ft2).
@@ -27,6 +29,11 @@ _GLUED_RE = re.compile(r"(?<![\w/^.])(\d+(?:\.\d+)?)([^\W\d_]+)(\d+(?:\.\d+)?)?(
 # 5'3", 5′ 3″, 6': feet and inches written with primes.
 _FEET_INCHES_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*['′’]\s*(?:(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′)?)?(?!\w)")
 _INCHES_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′)(?!\w)")
+# "5 ft 4 to cm", "5ft4", "11 st 4": a bare number after feet or stone counts the next unit down. Before
+# "in" it is only added when that "in" is the connector ("5 foot 4 in cm": either reading is 5'4").
+_SUBUNITS = {"ft": "in", "feet": "in", "foot": "in", "st": "lb", "stone": "lb"}
+_SUBUNIT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?) (ft|feet|foot|st|stone) (\d+(?:\.\d+)?)"
+                         r"(?=$| (?:to|into|as|=)\b| in (?!(?:to|into|as)\b)\S)", re.IGNORECASE)
 _TRAILING_PUNCT_RE = re.compile(r"[\s?!.,;:]+$")
 
 
@@ -49,6 +56,9 @@ def normalize(query: str) -> Normalized:
         notes.append(f"read the slug {query.strip()!r} as {text!r}")
     text = _FEET_INCHES_RE.sub(_feet_inches, text)
     text = _INCHES_RE.sub(r"\1 in", text)
+    text, european = _EUROPEAN_RE.subn(lambda m: m.group().replace(".", "").replace(",", "."), text)
+    if european:
+        notes.append("read the dots as thousands separators and the comma as a decimal point")
     text = _THOUSANDS_RE.sub(lambda m: m.group().replace(",", ""), text)
     text, decimal_commas = _DECIMAL_COMMA_RE.subn(r"\1.\2", text)
     if decimal_commas:
@@ -56,6 +66,7 @@ def normalize(query: str) -> Normalized:
     text = _GLUED_RE.sub(_unglue, text)
     text = _TRAILING_PUNCT_RE.sub("", text)
     text = _SPACES_RE.sub(" ", text).strip()
+    text = _SUBUNIT_RE.sub(lambda m: f"{m.group()} {_SUBUNITS[m.group(2).lower()]}", text)
     return Normalized(query, text, tuple(notes))
 
 
