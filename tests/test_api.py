@@ -118,3 +118,13 @@ def test_malformed_glossary_names_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(GlossaryFormatError) as raised:
         Router(glossary=path)
     assert str(path) in str(raised.value) and raised.value.line == 5
+
+
+def test_sample_user_glossary_answers_before_the_embedded_one() -> None:
+    router = Router(glossary=Path(__file__).with_name("sample_glossary.toml"))
+    speech = router.route("khrushchev secret speech").to_dict()
+    assert speech["answer"]["matches"][0]["term"] == "Khrushchev's secret speech"
+    assert "tuberculosis" in router.route("how did st therese die").text  # the user entry's "death" fact
+    assert router.route("behemoth definition").to_dict()["answer"]["source"] == "glossary"
+    assert router.route("define ubiquitous").ok
+    assert router.route("population of france").to_dict()["answer"]["matches"][0]["source"] == "factbook"

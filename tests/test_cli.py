@@ -82,9 +82,22 @@ def test_repl_in_a_pseudo_terminal(tmp_path: Path) -> None:
         os.write(fd, b"\x04")  # Ctrl-D quits
         _read_until(fd, None)
     finally:
-        _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
+        status = _wait(pid)
+    assert status == 0
     assert "19.2 lbs to kg" in (tmp_path / "history").read_text()
+
+
+def _wait(pid: int, timeout: float = 30.0) -> int | None:
+    """The child's exit code; a child still running after `timeout` is killed and gives None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    return None
 
 
 def _read_until(fd: int, marker: str | None, timeout: float = 30.0) -> str:

@@ -189,6 +189,12 @@ def test_full_text_fallback_finds_a_definition(lex: Lexicon) -> None:
     assert top.term == "Sahara" and top.score < 90
 
 
+@pytest.mark.parametrize("subject", ["can't stop loving", "1.2.3", "2020-2021 season", "rock'n'roll", "'\"'"])
+def test_full_text_search_takes_punctuated_words(lex: Lexicon, subject: str) -> None:
+    """The index keeps no positions, so words with inner punctuation must not become phrase queries."""
+    assert isinstance(lex.topics(subject), list)
+
+
 def test_unknown_facet_is_a_programmer_error(lex: Lexicon) -> None:
     with pytest.raises(ValueError, match="facet"):
         lex.topics("kenya", facet="weather")

@@ -1,8 +1,9 @@
 """The glossary: words and topics the router answers from, exact match first, then typo-tolerant.
 
-A Glossary is a stack of layers looked up in order: user files first, then the embedded default. Files are
-TOML, JSON or CSV with one entry per term; a malformed file raises GlossaryFormatError naming the file and
-the line or key, and nothing from it is kept.
+A Glossary is entries looked up in order (user files first, then the slang list that ships) over the
+embedded dictionary and gazetteer (lexicon.py: WordNet 3.1 and the CIA World Factbook in SQLite). Files
+are TOML, JSON or CSV with one entry per term; a malformed file raises GlossaryFormatError naming the file
+and the line or key, and nothing from it is kept.
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import GlossaryFormatError
 from .result import Sense
 
+if TYPE_CHECKING:
+    from .lexicon import Lexicon
+
 MAX_FILE_BYTES = 50_000_000
 _TOPIC_CUTOFF = 80.0
-_FACETS = ("government", "geography", "population", "capital", "area", "history", "people", "death")
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class Glossary:
 
     entries: Sequence[Entry] = ()
     name: str = "glossary"
+    lexicon: Lexicon | None = None
     _index: dict[str, Entry] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -99,9 +103,11 @@ class Glossary:
 
     @classmethod
     def default(cls) -> Glossary:
-        """The glossary that ships inside the package."""
-        source = resources.files(__package__).joinpath("data/sample_glossary.toml")
-        return cls(_parse_toml(source.read_text(encoding="utf-8"), "sample_glossary.toml"), "sample")
+        """What ships inside the package: the slang list over WordNet and the Factbook (opened lazily)."""
+        from .lexicon import Lexicon
+
+        slang = resources.files(__package__).joinpath("data/slang.toml")
+        return cls(_parse_toml(slang.read_text(encoding="utf-8"), "slang.toml"), "default", Lexicon())
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Glossary:
@@ -123,16 +129,22 @@ class Glossary:
         return cls(parser(text, name), name)
 
     def over(self, other: Glossary) -> Glossary:
-        """This glossary's entries first, then `other`'s."""
-        return Glossary([*self.entries, *other.entries], f"{self.name}+{other.name}")
+        """This glossary's entries first, then `other`'s (and `other`'s lexicon if this has none)."""
+        return Glossary([*self.entries, *other.entries], f"{self.name}+{other.name}",
+                        self.lexicon or other.lexicon)
 
     def lookup(self, word: str) -> WordLookup | None:
-        """Exact key, then a close misspelling; None when unsure rather than a different word."""
+        """Exact entry, then the lexicon (exact, inflection, typo), then a close misspelling of an entry;
+        None when unsure rather than a different word."""
         key = normalize_key(word)
         if not key:
             return None
         if key in self._index:
             return WordLookup(self._index[key], word, "exact", 100.0)
+        if self.lexicon is not None:
+            found = self.lexicon.lookup_word(word)
+            if found is not None:
+                return WordLookup(_word_entry(found.entry), word, found.how, found.score)
         best = self._closest(key)
         if best is None:
             return None
@@ -158,7 +170,10 @@ class Glossary:
 
         key = normalize_key(word)
         found = process.extract(key, list(self._index), scorer=fuzz.ratio, limit=limit, score_cutoff=70)
-        return list(dict.fromkeys(self._index[k].term for k, _score, _i in found))
+        terms = [self._index[k].term for k, _score, _i in found]
+        if self.lexicon is not None:
+            terms += self.lexicon.suggest(word, limit)
+        return list(dict.fromkeys(terms))[:limit]
 
     def topics(self, subject: str, facet: str | None = None, limit: int = 5) -> list[TopicHit]:
         """Entries about `subject`, best first; [] rather than an unrelated entry."""
@@ -172,8 +187,21 @@ class Glossary:
             score = max(_topic_score(key, entry_key, fuzz) for entry_key in entry.keys)
             if score >= _TOPIC_CUTOFF and (position not in scored or scored[position].score < score):
                 scored[position] = TopicHit(entry, round(score, 1), entry.fact(facet))
-        ranked = sorted(scored.items(), key=lambda item: (-item[1].score, item[0]))
-        return [hit for _position, hit in ranked[:limit]]
+        ranked = [hit for _position, hit in sorted(scored.items(), key=lambda item: (-item[1].score, item[0]))]
+        if self.lexicon is not None and len(ranked) < limit:
+            from .lexicon import FACETS
+
+            known_facet = facet if facet in FACETS else None
+            for match in self.lexicon.topics(subject, known_facet, limit):
+                entry = Entry(term=match.term, summary=match.summary, source=match.source)
+                ranked.append(TopicHit(entry, match.score, match.summary))
+        return ranked[:limit]
+
+
+def _word_entry(word: Any) -> Entry:
+    """A lexicon WordEntry as a glossary Entry."""
+    return Entry(term=word.term, senses=word.senses, synonyms=word.synonyms, antonyms=word.antonyms,
+                 source=word.source)
 
 
 def _topic_score(query: str, key: str, fuzz: Any) -> float:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .result import Sense
+
 SCHEMA_VERSION = 1
 """The schema this module reads; the builder writes the same number into ``meta``."""
 
@@ -103,15 +105,6 @@ def shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
         if cut >= limit // 3:
             return head[:cut] + ("." if boundary == ". " else " …")
     return head[:limit] + "…"
-
-
-@dataclass(frozen=True)
-class Sense:
-    """One meaning of a word, as WordNet lists it."""
-
-    pos: str
-    definition: str
-    examples: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -432,7 +425,11 @@ class Lexicon:
 
     def _text_matches(self, content: list[str]) -> list[TopicMatch]:
         """Full-text hits where every content word occurs (bm25-ranked), scored 30..60."""
-        query = " ".join('"' + t.replace('"', '""') + '"' for t in content)
+        # One FTS token per quoted term: the index keeps no positions, so "can't" or "1.2" as a phrase fails.
+        parts = [part for t in content for part in re.findall(r"\w+", t)]
+        if not parts:
+            return []
+        query = " ".join(f'"{part}"' for part in parts)
         facts = self._query(
             """SELECT e.name, f.field, f.text, bm25(fact_fts) FROM fact_fts JOIN fact f ON f.id = fact_fts.rowid
                JOIN entity e ON e.id = f.entity_id WHERE fact_fts MATCH ? ORDER BY bm25(fact_fts) LIMIT ?""",
