@@ -33,7 +33,7 @@ _INCHES_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′)(?
 # "in" it is only added when that "in" is the connector ("5 foot 4 in cm": either reading is 5'4").
 _SUBUNITS = {"ft": "in", "feet": "in", "foot": "in", "st": "lb", "stone": "lb"}
 _SUBUNIT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?) (ft|feet|foot|st|stone) (\d+(?:\.\d+)?)"
-                         r"(?=$| (?:to|into|as|=)\b| in (?!(?:to|into|as)\b)\S)", re.IGNORECASE)
+                         r"(?=$| (?:to|into|as|=)\b| in (?!(?:to|into|as|in)\b)\S)", re.IGNORECASE)
 _TRAILING_PUNCT_RE = re.compile(r"[\s?!.,;:]+$")
 
 

@@ -27,6 +27,10 @@ VOLUME_SYSTEMS = ("us", "imperial")
 # With volume_system="imperial" these US customary volumes become their UK imperial namesakes.
 _IMPERIAL = {"cup": "imperial_cup", "pint": "imperial_pint", "quart": "imperial_quart",
              "gallon": "imperial_gallon", "fluid_ounce": "imperial_fluid_ounce"}
+# "square cm", "cubic yards", "cm2", "ft³": a power of any unit, not only the spellings in the alias table.
+_POWER_WORDS = {"square": 2, "sq": 2, "sq.": 2, "cubic": 3, "cu": 3, "cu.": 3}
+_POWER_SUFFIX_RE = re.compile(r"^(.+?)(\^?[23²³])$")
+_POWER_SUFFIX = {"2": 2, "3": 3, "²": 2, "³": 3}
 _IMPERIAL_RE = re.compile(r"\b(" + "|".join(_IMPERIAL) + r")\b")
 
 
@@ -103,10 +107,22 @@ class Units:
             spelled = " ".join(words[:size])
             unit = self._temperature_name(spelled) if temperature else None
             if unit is None:
-                unit = self.lookup(spelled)
+                unit = self.lookup(spelled) or self._power(words[:size])
             if unit is not None:
                 return UnitMatch(unit, size, spelled)
         return None
+
+    def _power(self, words: tuple[str, ...]) -> pint.Unit | None:
+        """An area or volume spelled with a power word or suffix around a length ("square cm", "yd3")."""
+        if len(words) == 2 and words[0].lower() in _POWER_WORDS:
+            base, power = self.lookup(words[1]), _POWER_WORDS[words[0].lower()]
+        elif len(words) == 1 and (match := _POWER_SUFFIX_RE.match(words[0])):
+            base, power = self.lookup(match.group(1)), _POWER_SUFFIX[match.group(2)[-1]]
+        else:
+            return None
+        if base is None or base.dimensionality != self.registry.meter.dimensionality:
+            return None
+        return base**power
 
     def _temperature_name(self, word: str) -> pint.Unit | None:
         return self._temperature.get(word.lower())

@@ -82,6 +82,9 @@ class _Reader(Transformer):
         return pieces
 
     def quantity(self, amount: tuple[Fraction, str], words: tuple[str, ...]) -> Piece:
+        """"three quarters of a cup": the words between the number and the unit are dropped."""
+        while len(words) > 1 and words[0].lower() in _FILLER_WORDS:
+            words = words[1:]
         return Piece(amount[0], words, note=amount[1])
 
     def amount(self, value: Fraction) -> tuple[Fraction, str]:
@@ -226,19 +229,20 @@ def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, 
 
 def _convert(query: Normalized, items: list[_Item], goal: list[pint.Unit], substance: _Ingredient | None,
              notes: list[str], units: Units) -> Result:
-    goal = [_fluid_if_volume(goal[0], items[0].unit, substance, units, notes), *goal[1:]]
+    weighed = items, goal[0]  # before oz becomes the fluid ounce: the by-weight reading, for alternatives
+    goal = [_fluid_if_volume(goal[0], items[0].unit, units, notes), *goal[1:]]
     for unit in goal[1:]:
         if not units.compatible(unit, goal[0]) or units.is_temperature(unit):
             raise _Refusal(Status.INCOMPATIBLE_UNITS, f"Cannot split an answer into {units.name(goal[0])} "
                                                       f"and {units.name(unit)}.")
-    items = [replace(i, unit=_fluid_if_volume(i.unit, goal[0], substance, units, notes)) for i in items]
+    items = [replace(i, unit=_fluid_if_volume(i.unit, goal[0], units, notes)) for i in items]
     values = [_convert_one(item, goal[0], substance, units, notes) for item in items]
     total = clean_float(_snap(sum(values), values))
     if not math.isfinite(total):
         raise _Refusal(Status.OUT_OF_RANGE, "The answer is too large to show.")
     parts = _split(total, goal, units) if len(goal) > 1 else ()
     shown_source = " ".join(f"{format_number(i.value)} {units.symbol(i.unit)}" for i in items)
-    if substance is not None:
+    if substance is not None and any(_mass_and_volume(i.unit, goal[0], units) for i in items):
         shown_source += f" {substance.name}"
     shown_target = (" ".join(f"{format_number(p.value)} {units.symbol(u)}" for p, u in zip(parts, goal))
                     if parts else f"{format_number(total)} {units.symbol(goal[0])}")
@@ -250,6 +254,8 @@ def _convert(query: Normalized, items: list[_Item], goal: list[pint.Unit], subst
                               Amount(total, units.name(goal[0])), parts)
     confidence = 0.95 if not notes else 0.85
     alternatives = _alternatives(items, goal[0], substance, units) if not parts else ()
+    if substance is not None and weighed != (items, goal[0]):
+        alternatives = (*_alternative(*weighed, substance, units), *alternatives)
     return Result(query.original, NAME, Status.OK, f"{shown_source} = {shown_target}", interpreted,
                   confidence, alternatives=alternatives, answer=answer)
 
@@ -290,12 +296,12 @@ def _mass_and_volume(source: pint.Unit, goal: pint.Unit, units: Units) -> bool:
             or (units.is_volume(source) and units.is_mass(goal)))
 
 
-def _fluid_if_volume(unit: pint.Unit, other: pint.Unit, substance: _Ingredient | None, units: Units,
-                     notes: list[str]) -> pint.Unit:
+def _fluid_if_volume(unit: pint.Unit, other: pint.Unit, units: Units, notes: list[str]) -> pint.Unit:
     """oz is a mass unless the other side is a volume ("8 oz to ml"): then it is the fluid ounce.
 
-    With a known ingredient ("8 oz flour to cups") it stays a weight and the density converts it."""
-    if str(unit) != "ounce" or substance is not None or not units.is_volume(other):
+    That holds with an ingredient too ("128 oz of water to liters"); the by-weight reading of a known
+    ingredient ("8 oz flour to cups") is offered as an alternative."""
+    if str(unit) != "ounce" or not units.is_volume(other):
         return unit
     fluid = units.lookup("fl oz")
     if fluid is None:
@@ -306,15 +312,17 @@ def _fluid_if_volume(unit: pint.Unit, other: pint.Unit, substance: _Ingredient |
 
 def _alternatives(items: list[_Item], goal: pint.Unit, substance: _Ingredient | None,
                   units: Units) -> tuple[Alternative, ...]:
-    """The same query with another reading of a word that has several (ton, US or UK cup)."""
+    """The same query with the other readings of words that have several (ton: metric, long; US or UK
+    volumes, switched on both sides together so a reading never mixes the two systems)."""
     found: list[Alternative] = []
-    for index, item in enumerate(items):
-        for other in units.alternatives(item.unit):
-            changed = [*items[:index], replace(item, unit=other), *items[index + 1:]]
-            found.extend(_alternative(changed, goal, substance, units))
-    if len(items) == 1:
-        for other in units.alternatives(goal):
-            found.extend(_alternative(items, other, substance, units))
+    for choice in range(max((len(units.alternatives(u)) for u in (*(i.unit for i in items), goal)), default=0)):
+        def swap(unit: pint.Unit) -> pint.Unit:
+            others = units.alternatives(unit)
+            return others[choice] if choice < len(others) else unit
+
+        changed = [replace(i, unit=swap(i.unit)) for i in items]
+        if changed != items or swap(goal) != goal:
+            found.extend(_alternative(changed, swap(goal), substance, units))
     return tuple(found)
 
 
@@ -326,6 +334,8 @@ def _alternative(items: list[_Item], goal: pint.Unit, substance: _Ingredient | N
         return []
     reading = " + ".join(f"{format_number(i.value)} {units.name(i.unit)}" for i in items)
     shown = " ".join(f"{format_number(i.value)} {units.symbol(i.unit)}" for i in items)
+    if substance is not None and any(_mass_and_volume(i.unit, goal, units) for i in items):
+        shown += f" {substance.name}"
     return [Alternative(f"{reading} -> {units.name(goal)}",
                         f"{shown} = {format_number(total)} {units.symbol(goal)}")]
 
