@@ -107,10 +107,23 @@ class Units:
             spelled = " ".join(words[:size])
             unit = self._temperature_name(spelled) if temperature else None
             if unit is None:
-                unit = self.lookup(spelled) or self._power(words[:size])
+                unit = self.lookup(spelled) or self._power(words[:size]) or self._ratio(words[:size])
             if unit is not None:
                 return UnitMatch(unit, size, spelled)
         return None
+
+    def _ratio(self, words: tuple[str, ...]) -> pint.Unit | None:
+        """A rate of any two units: "ft/s", "g/ml", "feet per second", "kg per m3"."""
+        if len(words) == 3 and words[1].lower() == "per":
+            top, bottom = words[0], words[2]
+        elif len(words) == 1 and words[0].count("/") == 1:
+            top, bottom = words[0].split("/")
+        else:
+            return None
+        over, under = self.lookup(top), self.lookup(bottom)
+        if over is None or under is None:
+            return None
+        return over / under
 
     def _power(self, words: tuple[str, ...]) -> pint.Unit | None:
         """An area or volume spelled with a power word or suffix around a length ("square cm", "yd3")."""
