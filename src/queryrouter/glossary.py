@@ -97,9 +97,12 @@ class Glossary:
     _index: dict[str, Entry] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        for entry in self.entries:
+        self._keyed: list[tuple[str, int]] = []  # every key of every entry, with the entry's position
+        for position, entry in enumerate(self.entries):
             for key in entry.keys:
                 self._index.setdefault(key, entry)
+                self._keyed.append((key, position))
+        self._keys = [key for key, _position in self._keyed]
 
     @classmethod
     def default(cls) -> Glossary:
@@ -175,18 +178,35 @@ class Glossary:
             terms += self.lexicon.suggest(word, limit)
         return list(dict.fromkeys(terms))[:limit]
 
+    def _scored_entries(self, query: str) -> list[tuple[int, float]]:
+        """(position, score) of entries whose keys answer `query`: whole keys inside the query (or the
+        query inside a key) score 85-100, reordered words (token_sort_ratio) count when close."""
+        from rapidfuzz import fuzz, process
+
+        best: dict[int, float] = {}
+        for _key, score, index in process.extract(query, self._keys, scorer=fuzz.token_sort_ratio,
+                                                  score_cutoff=_TOPIC_CUTOFF, limit=None):
+            position = self._keyed[index][1]
+            best[position] = max(best.get(position, 0.0), score)
+        padded = f" {query} "
+        for key, position in self._keyed:
+            if key == query:
+                score = 100.0
+            elif f" {key} " in padded or padded in f" {key} ":
+                score = 85.0 + 15.0 * min(len(key), len(query)) / max(len(key), len(query))
+            else:
+                continue
+            best[position] = max(best.get(position, 0.0), score)
+        return sorted(best.items())
+
     def topics(self, subject: str, facet: str | None = None, limit: int = 5) -> list[TopicHit]:
         """Entries about `subject`, best first; [] rather than an unrelated entry."""
-        from rapidfuzz import fuzz
-
-        key = normalize_key(subject)
-        if not key:
+        query = normalize_key(subject)
+        if not query:
             return []
-        scored: dict[int, TopicHit] = {}
-        for position, entry in enumerate(self.entries):
-            score = max(_topic_score(key, entry_key, fuzz) for entry_key in entry.keys)
-            if score >= _TOPIC_CUTOFF and (position not in scored or scored[position].score < score):
-                scored[position] = TopicHit(entry, round(score, 1), entry.fact(facet))
+        best = {position: score for position, score in self._scored_entries(query)}
+        scored = {position: TopicHit(self.entries[position], round(score, 1), self.entries[position].fact(facet))
+                  for position, score in best.items()}
         ranked = [hit for _position, hit in sorted(scored.items(), key=lambda item: (-item[1].score, item[0]))]
         if self.lexicon is not None and len(ranked) < limit:
             from .lexicon import FACETS
@@ -204,14 +224,6 @@ def _word_entry(word: Any) -> Entry:
                  source=word.source)
 
 
-def _topic_score(query: str, key: str, fuzz: Any) -> float:
-    """How well an entry key answers a topic query: whole-key matches win, word overlap counts less."""
-    if query == key:
-        return 100.0
-    if re.search(rf"\b{re.escape(key)}\b", query) or re.search(rf"\b{re.escape(query)}\b", key):
-        shorter, longer = sorted((query, key), key=len)
-        return 85.0 + 15.0 * len(shorter) / len(longer)
-    return float(fuzz.token_sort_ratio(query, key))
 
 
 # --- file formats ------------------------------------------------------------------------------------

@@ -27,6 +27,10 @@ from typing import Any
 from .result import Sense
 
 SCHEMA_VERSION = 1
+# Bounds on the work one topic lookup can cause: a search query's subject is a few words, and no Factbook or
+# WordNet name is longer than MAX_NAME_TOKENS words.
+MAX_SUBJECT_TOKENS = 24
+MAX_NAME_TOKENS = 10  # the longest name in the shipped data
 """The schema this module reads; the builder writes the same number into ``meta``."""
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.sqlite"
@@ -340,9 +344,9 @@ class Lexicon:
         """
         if facet is not None and facet not in FACETS:
             raise ValueError(f"unknown facet {facet!r}; expected one of {sorted(FACETS)}")
-        tokens = [ABBREVIATIONS.get(t, t) for t in _tokens(subject)]
+        tokens = [ABBREVIATIONS.get(t, t) for t in _tokens(subject)][:MAX_SUBJECT_TOKENS]
         ignored = STOPWORDS | FACET_WORDS.get(facet or "", frozenset())
-        content = [t for t in tokens if t not in ignored]
+        content = list(dict.fromkeys(t for t in tokens if t not in ignored))
         if not content:
             return []
         matches = self._named_matches(tokens, content, facet)
@@ -357,11 +361,15 @@ class Lexicon:
         found: list[TopicMatch] = []
         named: list[tuple[int, int]] = []
         for lookup in (lambda span, coverage: self._entity_topics(span, coverage, facet), self._headword_topics):
+            tried: set[str] = set()  # a repeated phrase is looked up once: its longest-first use already counts
             for start, end in _spans(len(tokens)):
                 words = [t for t in tokens[start:end] if t in content]
-                if not words or any(s <= start and end <= e and (s, e) != (start, end) for s, e in named):
+                key = " ".join(tokens[start:end])
+                if not words or key in tried or any(s <= start and end <= e and (s, e) != (start, end)
+                                                    for s, e in named):
                     continue
-                matches = lookup(" ".join(tokens[start:end]), len(words) / len(content))
+                tried.add(key)
+                matches = lookup(key, len(words) / len(content))
                 if matches:
                     named.append((start, end))
                     found += matches
@@ -469,8 +477,10 @@ def _tokens(text: str) -> list[str]:
 
 
 def _spans(count: int) -> list[tuple[int, int]]:
-    """Every (start, end) run of ``count`` tokens, longest first (so "new zealand" beats "zealand")."""
-    return [(i, i + n) for n in range(count, 0, -1) for i in range(count - n + 1)]
+    """Every (start, end) run of up to MAX_NAME_TOKENS of ``count`` tokens, longest first (so "new zealand"
+    beats "zealand"); the cap keeps the number of lookups linear in the subject's length."""
+    longest = min(count, MAX_NAME_TOKENS)
+    return [(i, i + n) for n in range(longest, 0, -1) for i in range(count - n + 1)]
 
 
 def _label(field: str) -> str:

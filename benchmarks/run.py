@@ -1,0 +1,118 @@
+"""The one benchmark entry point: prints the README's performance table.
+
+Run: python benchmarks/run.py   (from the repository root, with queryrouter installed)
+
+Every figure is a ratio against a baseline measured in the same run on the same machine, so the table
+means the same on a fast laptop and a slow CI box. Nothing here is asserted; the targets are printed
+beside the figures.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_lexicon import MISSPELLINGS, rss_mb  # noqa: E402
+
+# (query, the same conversion written as pint's own expression and target)
+CONVERSIONS = [
+    ("19.2 lbs to kg", "19.2 lb", "kg"), ("300 kelvin to celsius", "300 kelvin", "degC"),
+    ("4 oz chocolate in grams", "4 oz", "g"), ("5 ft 3 in to cm", "5 ft + 3 inch", "cm"),
+    ("100 km/h to mph", "100 km/h", "mph"), ("how many cups in a liter", "1 liter", "cup"),
+    ("2.5 miles to km", "2.5 mile", "km"), ("60 kg to stone", "60 kg", "stone"),
+    ("1 gallon to liters", "1 gallon", "liter"), ("500 ml to fl oz", "500 ml", "floz"),
+]
+MIXED = [q for q, _, _ in CONVERSIONS] + [
+    "behemoth definition", "luscious meaning", "synonyms for happy", "who owns antarctica",
+    "physical features of kenya", "15% of 80", "60000 / 10", "60000 10", "plitelighet synonym", "khrushchev"]
+ADVERSARIAL = ["9" * 499, "9**9**9", "9^9^9^9", "(" * 240 + "1" + ")" * 240, "lbs " * 120, "to in " * 80,
+               "in " * 160, "1 " * 249, "1/2 " * 120, "kg to " * 80, "a " * 240, "x" * 499, "what is " * 60,
+               "5 ft " * 90 + "to cm", "- " * 240 + "1", "1e99999 kg to g", "how many " * 50, "define " * 70,
+               "%" * 400, "1" + " + 1" * 120, ("9" * 40 + " ") * 11, "10^10^10^10", "√" * 400 + "2",
+               "the " * 120, "of " * 160, "meaning " * 55, "who owns " * 50, "kenya " * 80]
+
+
+def median_seconds(call: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def row(name: str, ours: float, baseline: float, unit: str, target: str) -> None:
+    print(f"| {name} | {ours:.3g} {unit} | {baseline:.3g} {unit} | {ours / baseline:.3g}x | {target} |")
+
+
+def python_startup(code: str) -> float:
+    """Median wall time of a fresh interpreter running `code`."""
+    runs = []
+    for _ in range(7):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    import pint
+
+    from queryrouter import Router
+
+    router = Router()
+    for query in MIXED:  # warm: pint, lark and the glossary built once, as in a long-running app
+        router.route(query)
+    ureg = pint.UnitRegistry()
+
+    print("| measure | queryrouter | baseline | ratio | target |")
+    print("|---|---|---|---|---|")
+    ours = statistics.median(median_seconds(lambda q=q: router.route(q), 50) for q, _, _ in CONVERSIONS)
+    theirs = statistics.median(median_seconds(lambda e=e, u=u: ureg.parse_expression(e).to(u), 50)
+                               for _, e, u in CONVERSIONS)
+    row("route() median, conversion mix vs pint parse_expression+to", ours * 1e6, theirs * 1e6, "µs", "≤ 0.25x")
+    mixed = statistics.median(median_seconds(lambda q=q: router.route(q), 30) for q in MIXED)
+    row("route() median, mixed intents vs pint parse_expression+to", mixed * 1e6, theirs * 1e6, "µs", "-")
+
+    units = router.units
+    pound, kilogram = units.lookup("lb"), units.lookup("kg")
+    from fractions import Fraction
+
+    value = Fraction(96, 5)
+    cached = median_seconds(lambda: units.convert(value, pound, kilogram), 5000)
+    direct = median_seconds(lambda: ureg.Quantity(19.2, "lb").to("kg"), 5000)
+    row("repeated unit pair lb→kg vs pint Quantity.to", cached * 1e6, direct * 1e6, "µs", "a few µs")
+
+    lexicon = router.glossary.lexicon
+    if lexicon is not None:
+        from rapidfuzz import fuzz, process
+
+        keys = [key for (key,) in lexicon._query("SELECT key FROM headword")]  # noqa: SLF001
+        typo = statistics.median(median_seconds(lambda w=w: lexicon.lookup_word(w), 20) for w in MISSPELLINGS)
+        scan = statistics.median(median_seconds(lambda w=w: process.extractOne(w, keys, scorer=fuzz.ratio), 3)
+                                 for w in MISSPELLINGS)
+        row(f"misspelled lookup vs full rapidfuzz scan of {len(keys):,} headwords", typo * 1e3, scan * 1e3,
+            "ms", "≤ 0.15x, ≤ 1 ms")
+
+    bare = python_startup("pass")
+    imported = python_startup("import queryrouter")
+    row("`import queryrouter` wall time vs bare `python -c pass`", imported * 1e3, bare * 1e3, "ms", "cheap")
+    baseline_rss = float(subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, 'benchmarks');"
+                                         "from bench_lexicon import rss_mb; print(rss_mb())"],
+                                        capture_output=True, text=True, check=True,
+                                        cwd=Path(__file__).resolve().parents[1]).stdout)
+    row("process RSS after routing the mix vs bare Python", rss_mb(), baseline_rss, "MB", "≤ 80 MB")
+
+    worst = max((median_seconds(lambda q=q: router.route(q), 5), q) for q in ADVERSARIAL)
+    typical = mixed
+    row("worst adversarial route() vs typical route()", worst[0] * 1e3, typical * 1e3, "ms", "≤ 5 ms")
+    print(f"\nworst adversarial input: {worst[1][:40]!r}… ({len(worst[1])} chars)")
+
+
+if __name__ == "__main__":
+    main()
