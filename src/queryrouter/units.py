@@ -167,13 +167,13 @@ class Units:
         found = {unit for variant in variants if (unit := self._pint_name(variant)) is not None}
         return found.pop() if len(found) == 1 else None
 
-    def suggest(self, word: str, limit: int = 3) -> list[str]:
-        """Unit spellings close to `word`, for "did you mean"."""
+    def suggest(self, word: str, limit: int = 3, cutoff: float = 60) -> list[str]:
+        """Unit spellings close to `word` (fuzz ratio of at least `cutoff`), for "did you mean"."""
         from rapidfuzz import fuzz, process
 
         if self._names is None:
             self._names = sorted(set(self._aliases) | set(self.registry._units))  # noqa: SLF001
-        matches = process.extract(word, self._names, scorer=fuzz.ratio, limit=limit, score_cutoff=60)
+        matches = process.extract(word, self._names, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
         return [name for name, _score, _index in matches]
 
     def is_temperature(self, unit: pint.Unit) -> bool:

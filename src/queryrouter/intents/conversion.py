@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 NAME = "conversion"
 _FILLER_WORDS = frozenset({"of", "the", "a", "an"})
 _THOUSAND = ("k", "K")
+UNIT_LIKE = 75  # how close (rapidfuzz ratio) an unknown word must be to a unit to be reported as a typo
 LARGEST = Fraction(10) ** MAX_EXPONENT  # beyond this a number is not a measurement (and floats overflow)
 
 
@@ -165,7 +166,7 @@ def _answer(request: Conversion, query: Normalized, units: Units) -> Result | No
     for piece in request.source:
         if abs(piece.value) > LARGEST:
             raise _Refusal(Status.INVALID_NUMBER, f"{piece.value:.3e} is too large to convert.")
-    sources, targets = _resolve_sides(request, units)
+    sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text))
     if sources is None or targets is None:
         return None
     items = [_Item(p.value, m.unit, p.words[m.used:]) for p, m in zip(request.source, sources)]
@@ -182,7 +183,7 @@ def _answer(request: Conversion, query: Normalized, units: Units) -> Result | No
     return _convert(query, items, goal, substance, notes, units)
 
 
-def _resolve_sides(request: Conversion, units: Units) -> tuple[list[UnitMatch] | None, list[UnitMatch] | None]:
+def _resolve_sides(request: Conversion, units: Units, digits: bool) -> tuple[list[UnitMatch] | None, list[UnitMatch] | None]:
     """Both sides' units, with the temperature letters read only beside another temperature.
 
     Returns (None, None) to decline: nothing names a unit, or a number-less query ("second to none")
@@ -202,9 +203,14 @@ def _resolve_sides(request: Conversion, units: Units) -> tuple[list[UnitMatch] |
     matches = [*sources, *targets]
     if not typed and any(m is None or m.used < len(w) for w, m in zip(phrases, matches)):
         return None, None
-    for words, match in zip(phrases, matches):
+    for index, (words, match) in enumerate(zip(phrases, matches)):
         if match is None:
             if len(words) > 1:  # "2 weeks to lose weight": words, not a misspelt unit
+                return None, None
+            # "5 florbs to kg" is a unit typo; "7 days to die" and "calories in a banana" are not conversions,
+            # so beside a typed number the source may be anything, elsewhere the word must be close to a unit.
+            typo = index < len(pieces) and digits
+            if not typo and not units.suggest(words[0], limit=1, cutoff=UNIT_LIKE):
                 return None, None
             suggestions = tuple(units.suggest(words[0]))
             hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
