@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from ..router import Router
 
 NAME = "topic"
+MIN_SCORE = 30.0
+"""Below this a match covers too little of the query to be its answer ("advantages of non renewable
+energy" is not about the US Department of Energy); such matches become suggestions instead."""
 _FACETS = {
     "government": r"who owns|who governs|who rules|government",
     "geography": r"physical features|geography|climate|terrain",
@@ -57,8 +60,10 @@ def answer(request: Topic, query: Normalized, router: Router) -> Result:
     if not hits and request.subject != query.text:
         hits = router.glossary.topics(query.text)
     interpreted = f"{request.facet} of {request.subject!r}" if request.facet else f"about {request.subject!r}"
+    weak = tuple(dict.fromkeys(hit.entry.term for hit in hits if hit.score < MIN_SCORE))
+    hits = [hit for hit in hits if hit.score >= MIN_SCORE]
     if not hits:
-        suggestions = tuple(router.glossary.suggest(request.subject))
+        suggestions = weak or tuple(router.glossary.suggest(request.subject))
         return Result.failure(query.original, NAME, Status.NOT_FOUND,
                               f"Nothing found about {request.subject!r}.", interpreted_as=interpreted,
                               suggestions=suggestions)
