@@ -36,6 +36,17 @@ def test_query_shaped_text(query: str) -> None:
     _check(query)
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.text(alphabet=st.characters(codec="utf-8"), min_size=500, max_size=10_000))
+def test_long_text_with_the_cap_lifted(query: str) -> None:
+    """Parsing itself, not only the length cap, must survive long input."""
+    result = LONG_ROUTER.route(query)
+    json.dumps(result.to_dict(), allow_nan=False)
+
+
+LONG_ROUTER = Router(strict=True, max_length=10_000)
+
+
 def test_long_and_odd_strings() -> None:
     for query in ["9" * 10_000, "(" * 400 + "1" + ")" * 400, "2^" * 200 + "2", "lbs " * 120,
                   "to in " * 80, "\x00\x01\x02", "\ud800", "1/0", "0^-1", "10^10^10^10"]:
