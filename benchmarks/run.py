@@ -13,11 +13,10 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_lexicon import MISSPELLINGS, rss_mb  # noqa: E402
+from bench_lexicon import MISSPELLINGS, median_seconds, rss_mb  # noqa: E402
 
 # (query, the same conversion written as pint's own expression and target)
 CONVERSIONS = [
@@ -35,15 +34,6 @@ ADVERSARIAL = ["9" * 499, "9**9**9", "9^9^9^9", "(" * 240 + "1" + ")" * 240, "lb
                "5 ft " * 90 + "to cm", "- " * 240 + "1", "1e99999 kg to g", "how many " * 50, "define " * 70,
                "%" * 400, "1" + " + 1" * 120, ("9" * 40 + " ") * 11, "10^10^10^10", "√" * 400 + "2",
                "the " * 120, "of " * 160, "meaning " * 55, "who owns " * 50, "kenya " * 80]
-
-
-def median_seconds(call: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def row(name: str, ours: float, baseline: float, unit: str, target: str) -> None:
