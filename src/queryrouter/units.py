@@ -35,6 +35,13 @@ _IMPERIAL_RE = re.compile(r"\b(" + "|".join(_IMPERIAL) + r")\b")
 
 
 @dataclass(frozen=True)
+class _Profile:
+    name: str
+    symbol: str
+    kind: Any
+
+
+@dataclass(frozen=True)
 class UnitMatch:
     """The unit named by the first `used` words of a unit phrase."""
 
@@ -72,11 +79,13 @@ class Units:
         self._alternatives: dict[str, list[str]] = data["alternatives"]
         self._factors: dict[tuple[Any, Any], float | None] = {}
         self._resolved: dict[tuple[tuple[str, ...], bool], UnitMatch | None] = {}
-        self._shown: dict[Any, tuple[str, str]] = {}
+        self._profiles: dict[Any, _Profile] = {}
         self._lock = threading.Lock()
         self._names: list[str] | None = None
         self.us_cup = self.registry.Unit("cup")
         self.gram = self.registry.Unit("gram")
+        self._length, self._volume, self._mass, self._temperature_kind = (
+            self.registry.Unit(name).dimensionality for name in ("meter", "liter", "gram", "kelvin"))
 
     def _expression(self, expression: str) -> pint.Unit:
         if self.volume_system == "imperial":
@@ -85,8 +94,8 @@ class Units:
 
     def _local(self, unit: pint.Unit) -> pint.Unit:
         """A US volume named by pint itself ("cup", "gal") follows volume_system too."""
-        if self.volume_system == "imperial" and str(unit) in _IMPERIAL:
-            return self.registry.Unit(_IMPERIAL[str(unit)])
+        if self.volume_system == "imperial" and self.name(unit) in _IMPERIAL:
+            return self.registry.Unit(_IMPERIAL[self.name(unit)])
         return unit
 
     def resolve(self, words: Sequence[str], temperature: bool = False) -> UnitMatch | None:
@@ -133,7 +142,7 @@ class Units:
             base, power = self.lookup(match.group(1)), _POWER_SUFFIX[match.group(2)[-1]]
         else:
             return None
-        if base is None or base.dimensionality != self.registry.meter.dimensionality:
+        if base is None or self.kind(base) != self._length:
             return None
         return base**power
 
@@ -177,16 +186,19 @@ class Units:
         return [name for name, _score, _index in matches]
 
     def is_temperature(self, unit: pint.Unit) -> bool:
-        return unit.dimensionality == self.registry.kelvin.dimensionality
+        return self.kind(unit) == self._temperature_kind
 
     def is_volume(self, unit: pint.Unit) -> bool:
-        return unit.dimensionality == self.us_cup.dimensionality
+        return self.kind(unit) == self._volume
 
     def is_mass(self, unit: pint.Unit) -> bool:
-        return unit.dimensionality == self.gram.dimensionality
+        return self.kind(unit) == self._mass
+
+    def is_length(self, unit: pint.Unit) -> bool:
+        return self.kind(unit) == self._length
 
     def compatible(self, source: pint.Unit, target: pint.Unit) -> bool:
-        return source.dimensionality == target.dimensionality
+        return self.kind(source) == self.kind(target)
 
     def reciprocal(self, source: pint.Unit, target: pint.Unit) -> bool:
         """mpg and l/100km measure the same thing upside down: their dimensions are each other's inverse."""
@@ -207,7 +219,7 @@ class Units:
 
     def alternatives(self, unit: pint.Unit) -> list[pint.Unit]:
         """Other units a searcher may mean by the same word (short ton: metric, long; US cup: imperial)."""
-        return [self.registry.Unit(name) for name in self._alternatives.get(str(unit), ())]
+        return [self.registry.Unit(name) for name in self._alternatives.get(self.name(unit), ())]
 
     def convert(self, value: Fraction, source: pint.Unit, target: pint.Unit) -> float:
         """`value` in `source` expressed in `target`; multiplicative pairs reuse a cached factor."""
@@ -232,19 +244,23 @@ class Units:
 
     def name(self, unit: pint.Unit) -> str:
         """pint's canonical name, as the result contract reports it."""
-        return self._names_of(unit)[0]
+        return self._profile(unit).name
 
     def symbol(self, unit: pint.Unit) -> str:
         """How an answer writes the unit: pint's symbol ("kg", "°F", "ft²") unless data/ says better."""
-        return self._names_of(unit)[1]
+        return self._profile(unit).symbol
 
-    def _names_of(self, unit: pint.Unit) -> tuple[str, str]:
-        """Formatting a pint unit is slow, so each unit's name and symbol are worked out once."""
-        shown = self._shown.get(unit)
-        if shown is None:
+    def kind(self, unit: pint.Unit) -> Any:
+        """The unit's dimensionality (pint's UnitsContainer, hashable), remembered per unit."""
+        return self._profile(unit).kind
+
+    def _profile(self, unit: pint.Unit) -> _Profile:
+        """Formatting a pint unit and finding its dimensions is slow, so each unit is profiled once."""
+        profile = self._profiles.get(unit)
+        if profile is None:
             name = str(unit)
-            shown = (name, self._display.get(name) or f"{unit:~P}")
-            if len(self._shown) < MAX_CACHED:
+            profile = _Profile(name, self._display.get(name) or f"{unit:~P}", unit.dimensionality)
+            if len(self._profiles) < MAX_CACHED:
                 with self._lock:
-                    self._shown[unit] = shown
-        return shown
+                    self._profiles[unit] = profile
+        return profile

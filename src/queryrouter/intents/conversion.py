@@ -227,7 +227,7 @@ def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, 
         notes.append(f"read '{format_number(piece.value)}k' as {format_number(piece.value * 1000)}")
         return replace(piece, value=piece.value * 1000, words=rest)
     goal = units.resolve(target[0]) if target else None
-    if goal is not None and goal.unit.dimensionality == units.registry.meter.dimensionality:
+    if goal is not None and units.is_length(goal.unit):
         notes.append(f"read '{format_number(piece.value)}k' as {format_number(piece.value)} km")
         return replace(piece, words=("km", *rest))
     return piece
@@ -289,8 +289,8 @@ def _convert_one(item: _Item, goal: pint.Unit, substance: _Ingredient | None, un
                      f"the answer is one over the converted value")
         return units.convert_reciprocal(item.value, item.unit, goal)
     raise _Refusal(Status.INCOMPATIBLE_UNITS,
-                   f"Cannot convert {units.name(item.unit)} ({item.unit.dimensionality}) "
-                   f"to {units.name(goal)} ({goal.dimensionality}).")
+                   f"Cannot convert {units.name(item.unit)} ({units.kind(item.unit)}) "
+                   f"to {units.name(goal)} ({units.kind(goal)}).")
 
 
 def _kind(unit: pint.Unit, units: Units) -> str:
@@ -307,7 +307,7 @@ def _fluid_if_volume(unit: pint.Unit, other: pint.Unit, units: Units, notes: lis
 
     That holds with an ingredient too ("128 oz of water to liters"); the by-weight reading of a known
     ingredient ("8 oz flour to cups") is offered as an alternative."""
-    if str(unit) != "ounce" or not units.is_volume(other):
+    if units.name(unit) != "ounce" or not units.is_volume(other):
         return unit
     fluid = units.lookup("fl oz")
     if fluid is None:
