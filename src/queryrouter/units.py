@@ -157,7 +157,10 @@ class Units:
             unit = self._pint_name(word)
             if unit is not None:
                 return self._local(unit)
-        unit = self._aliases.get(word.lower()) or self._unique_case_variant(word)
+        unit = self._aliases.get(word.lower())  # aliases follow volume_system already (see _expression)
+        if unit is not None:
+            return unit
+        unit = self._unique_case_variant(word)
         return self._local(unit) if unit is not None else None
 
     def _pint_name(self, word: str) -> pint.Unit | None:

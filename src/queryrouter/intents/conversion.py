@@ -165,13 +165,13 @@ def _answer(request: Conversion, query: Normalized, units: Units) -> Result | No
     request = replace(request, source=tuple(_thousands(p, request.target, units, notes) for p in request.source))
     for piece in request.source:
         if abs(piece.value) > LARGEST:
-            raise _Refusal(Status.INVALID_NUMBER, f"{piece.value:.3e} is too large to convert.")
+            raise _Refusal(Status.INVALID_NUMBER, "The number is too large to be a measurement.")
     sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text))
     if sources is None or targets is None:
         return None
     items = [_Item(p.value, m.unit, p.words[m.used:]) for p, m in zip(request.source, sources)]
     if not targets:
-        shown = " ".join(f"{format_number(i.value)} {units.symbol(i.unit)}" for i in items)
+        shown = " ".join(f"{_shown(i.value)} {units.symbol(i.unit)}" for i in items)
         raise _Refusal(Status.MISSING_TARGET, f"Convert {shown} to what? Name a unit, e.g. '{shown} to …'.")
     goal = [m.unit for m in targets]
     leftovers = [w for i in items for w in i.leftover if w.lower() not in _FILLER_WORDS]
@@ -224,11 +224,11 @@ def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, 
         return piece
     rest = piece.words[1:]
     if rest and units.resolve(rest) is not None:
-        notes.append(f"read '{format_number(piece.value)}k' as {format_number(piece.value * 1000)}")
+        notes.append(f"read '{_shown(piece.value)}k' as {_shown(piece.value * 1000)}")
         return replace(piece, value=piece.value * 1000, words=rest)
     goal = units.resolve(target[0]) if target else None
     if goal is not None and units.is_length(goal.unit):
-        notes.append(f"read '{format_number(piece.value)}k' as {format_number(piece.value)} km")
+        notes.append(f"read '{_shown(piece.value)}k' as {_shown(piece.value)} km")
         return replace(piece, words=("km", *rest))
     return piece
 
@@ -247,12 +247,12 @@ def _convert(query: Normalized, items: list[_Item], goal: list[pint.Unit], subst
     if not math.isfinite(total):
         raise _Refusal(Status.OUT_OF_RANGE, "The answer is too large to show.")
     parts = _split(total, goal, units) if len(goal) > 1 else ()
-    shown_source = " ".join(f"{format_number(i.value)} {units.symbol(i.unit)}" for i in items)
+    shown_source = " ".join(f"{_shown(i.value)} {units.symbol(i.unit)}" for i in items)
     if substance is not None and any(_mass_and_volume(i.unit, goal[0], units) for i in items):
         shown_source += f" {substance.name}"
     shown_target = (" ".join(f"{format_number(p.value)} {units.symbol(u)}" for p, u in zip(parts, goal))
                     if parts else f"{format_number(total)} {units.symbol(goal[0])}")
-    reading = " + ".join(f"{format_number(i.value)} {units.name(i.unit)}" for i in items)
+    reading = " + ".join(f"{_shown(i.value)} {units.name(i.unit)}" for i in items)
     interpreted = f"{reading} -> {' and '.join(units.name(u) for u in goal)}"
     if notes:
         interpreted += f" ({'; '.join(dict.fromkeys(notes))})"
@@ -272,7 +272,7 @@ def _convert_one(item: _Item, goal: pint.Unit, substance: _Ingredient | None, un
     if units.compatible(item.unit, goal):
         if units.is_temperature(item.unit) and units.to_kelvin(item.value, item.unit) < 0:
             raise _Refusal(Status.BELOW_ABSOLUTE_ZERO,
-                           f"{format_number(item.value)} {units.symbol(item.unit)} is below absolute zero.")
+                           f"{_shown(item.value)} {units.symbol(item.unit)} is below absolute zero.")
         return units.convert(item.value, item.unit, goal)
     if _mass_and_volume(item.unit, goal, units):
         if substance is None:
@@ -338,12 +338,17 @@ def _alternative(items: list[_Item], goal: pint.Unit, substance: _Ingredient | N
         total = clean_float(sum(_convert_one(i, goal, substance, units, []) for i in items))
     except _Refusal:
         return []
-    reading = " + ".join(f"{format_number(i.value)} {units.name(i.unit)}" for i in items)
-    shown = " ".join(f"{format_number(i.value)} {units.symbol(i.unit)}" for i in items)
+    reading = " + ".join(f"{_shown(i.value)} {units.name(i.unit)}" for i in items)
+    shown = " ".join(f"{_shown(i.value)} {units.symbol(i.unit)}" for i in items)
     if substance is not None and any(_mass_and_volume(i.unit, goal, units) for i in items):
         shown += f" {substance.name}"
     return [Alternative(f"{reading} -> {units.name(goal)}",
                         f"{shown} = {format_number(total)} {units.symbol(goal)}")]
+
+
+def _shown(value: Fraction) -> str:
+    """A typed amount for people: exact when whole, but 1e99 is not written out in 100 digits."""
+    return format_number(value if abs(value) < 10**15 else float(value))
 
 
 def _snap(total: float, terms: list[float]) -> float:

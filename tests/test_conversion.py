@@ -1,0 +1,105 @@
+"""The conversion slice beyond the example corpus: Router options, alternatives, data files, hostile text."""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from importlib import resources
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from queryrouter import Router
+from queryrouter.numbers import InvalidNumber, parse_number_words
+
+US = Router(strict=True)
+UK = Router(strict=True, volume_system="imperial")
+
+
+@pytest.mark.parametrize(("query", "millilitres"), [
+    ("1 pint to ml", 568.26125),            # imperial pint = 1/8 of 4.54609 l
+    ("1 gallon to ml", 4546.09),
+    ("1 fl oz to ml", 28.4130625),           # 1/160 imperial gallon
+    ("2 pints to ml", 1136.5225),
+    ("1 cup to ml", 284.130625),             # half an imperial pint
+])
+def test_imperial_volume_system(query: str, millilitres: float) -> None:
+    result = UK.route(query)
+    assert result.ok, result
+    assert math.isclose(result.to_dict()["answer"]["to"]["value"], millilitres, rel_tol=1e-9)
+    assert result.to_dict()["answer"]["from"][0]["unit"].startswith("imperial_")
+
+
+def test_imperial_leaves_us_spellings_and_other_units_alone() -> None:
+    assert math.isclose(UK.route("1 us gallon to liters").to_dict()["answer"]["to"]["value"], 3.785411784)
+    assert math.isclose(UK.route("5 kg to lb").to_dict()["answer"]["to"]["value"], 11.0231131092)
+    mpg = UK.route("30 mpg to l/100km").to_dict()
+    assert math.isclose(mpg["answer"]["to"]["value"], 282.480936 / 30, rel_tol=1e-6)  # UK gallon mpg
+
+
+def test_ton_offers_the_metric_and_long_readings() -> None:
+    result = US.route("1 ton to kg")
+    assert result.to_dict()["answer"]["to"]["unit"] == "kilogram"
+    texts = [alternative.text for alternative in result.alternatives]
+    assert texts == ["1 t = 1000 kg", "1 long ton = 1016 kg"]
+
+
+def test_us_volume_offers_the_uk_reading_on_both_sides() -> None:
+    result = US.route("8 fl oz to cups")
+    assert [a.interpreted_as for a in result.alternatives] == ["8 imperial_fluid_ounce -> imperial_cup"]
+
+
+def test_oz_of_an_ingredient_offers_the_weight_reading() -> None:
+    result = US.route("8 oz flour to cups")
+    assert result.to_dict()["answer"]["to"]["value"] == 1.0  # fluid, by policy
+    assert result.alternatives[0].text == "8 oz all-purpose flour = 1.89 cup"
+
+
+def test_every_density_names_its_source() -> None:
+    text = resources.files("queryrouter").joinpath("data/densities.toml").read_text(encoding="utf-8")
+    rows = tomllib.loads(text)["ingredient"]
+    assert len(rows) >= 20
+    lines = [line for line in text.splitlines() if line.startswith("grams_per_cup")]
+    assert len(lines) == len(rows)
+    assert all(any(f"# {source}:" in line for source in ("KA", "USDA", "DEF")) for line in lines)
+    names = [name for row in rows for name in row["names"]]
+    assert len(names) == len(set(names)), "an ingredient name is listed twice"
+
+
+@pytest.mark.parametrize(("words", "value"), [
+    ("twenty one", 21), ("two and a half", 2.5), ("half a", 0.5), ("a dozen", 12), ("a quarter", 0.25),
+    ("one hundred and five", 105), ("three quarters", 0.75), ("half a dozen", 6), ("two thousand five hundred", 2500),
+])
+def test_number_words(words: str, value: float) -> None:
+    assert parse_number_words(words) == value
+
+
+def test_number_words_after_digits() -> None:
+    assert parse_number_words("million", start=parse_number_words("one") * 3 / 2) == 1_500_000
+    with pytest.raises(InvalidNumber):
+        parse_number_words("one one")
+
+
+def test_huge_number_words_are_invalid_not_a_crash() -> None:
+    result = US.route("1e99 trillion kg to lb")
+    assert result.status.value == "invalid_number"
+
+
+def test_answers_carry_no_float_noise() -> None:
+    for query in ("-40 c to f", "100 c to f", "5 ft 3 in to cm", "0.1 l to ml"):
+        value = US.route(query).to_dict()["answer"]["to"]["value"]
+        assert len(repr(value)) <= 14, (query, value)
+
+
+UNITISH = ["5", "1/2", "½", "-3", "a", "half", "twenty", "k", "kg", "lb", "in", "ft", "'", '"', "c", "f", "°",
+           "degrees", "to", "in", "and", "cups", "flour", "oz", "mpg", "l/100km", "sq", "cubic", "per", "of",
+           "convert", "how", "many", "=", "?", "ton", "0", "1e99", "9" * 30, "st"]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(UNITISH), st.text(max_size=3)), max_size=9).map(" ".join))
+def test_conversion_shaped_text_never_raises(query: str) -> None:
+    for router in (US, UK):
+        json.dumps(router.route(query).to_dict(), allow_nan=False)
