@@ -73,6 +73,7 @@ class Units:
             if definition.split("=")[0].strip() not in self.registry:
                 self.registry.define(definition)
         self.volume_system = volume_system
+        self._prefixable = frozenset(data["prefixable"])
         self._aliases = {key: self._expression(value) for key, value in data["aliases"].items()}
         self._temperature = {key: self._expression(value) for key, value in data["temperature"].items()}
         self._display: dict[str, str] = data["display"]
@@ -164,10 +165,16 @@ class Units:
         return self._local(unit) if unit is not None else None
 
     def _pint_name(self, word: str) -> pint.Unit | None:
+        """`word` as one pint unit name, with a prefix only on units that take one (not "pinch")."""
         if not word or not (word[0].isalpha() or word[0] in "°µ"):
             return None
         try:
-            return self.registry.Unit(self.registry.get_name(word))
+            readings = [(prefix, base, suffix) for prefix, base, suffix in self.registry.parse_unit_name(word)
+                        if not prefix or base in self._prefixable]
+            if not readings:
+                return None
+            prefix, base, _suffix = min(readings, key=lambda reading: bool(reading[0]))
+            return self.registry.Unit(prefix + base)
         except self._undefined:
             return None
 
