@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import fcntl
+import importlib.util
 import json
 import os
 import pty
+import re
 import select
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
+import pytest
+
 COMMAND = [sys.executable, "-m", "queryrouter"]
+_ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-Za-z]|[=>])")
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -66,15 +74,97 @@ def test_batch_from_a_file_argument(tmp_path: Path) -> None:
     assert done.returncode == 0 and [r["intent"] for r in records] == ["conversion", "definition"]
 
 
-def test_repl_in_a_pseudo_terminal(tmp_path: Path) -> None:
+def test_explain_shows_repairs_intents_and_units() -> None:
+    done = run("--explain", "19,2", "lbs", "to", "kg")
+    text = done.stdout.decode()
+    assert done.returncode == 0
+    assert "normalized: '19.2 lbs to kg'" in text and "decimal point" in text
+    assert "calculation: not parsed" in text and "conversion: ok" in text
+    assert "'lbs' -> pound" in text and "8.709 kg" in text
+
+
+def test_explain_json_lists_glossary_candidates() -> None:
+    data = json.loads(run("--explain", "--json", "who owns antarctica").stdout)
+    assert [s["intent"] for s in data["steps"]] == ["calculation", "conversion", "definition", "topic"]
+    assert any("Antarctica" in d and "score" in d for d in data["details"])
+    assert data["result"]["status"] == "ok"
+
+
+def test_router_explain_matches_route_and_never_raises() -> None:
+    from queryrouter import Router
+
+    router = Router()
+    for query in ["4 oz chocolate in grams", "5 florbs to kg", "behemth meaning", "", "x" * 600, "\x00 )("]:
+        explanation = router.explain(query)
+        assert explanation.result == router.route(query)
+        assert explanation.lines()[-1].startswith("answer:")
+        json.dumps(explanation.to_dict())
+    assert "leftover 'chocolate'" in "\n".join(router.explain("4 oz chocolate in grams").lines())
+
+
+def test_explain_is_refused_in_a_batch() -> None:
+    done = run("--explain", stdin=b"5 ft to cm\n")
+    assert done.returncode == 2 and b"--explain" in done.stderr and done.stdout == b""
+
+
+def test_jobs_keep_input_order_and_every_line(tmp_path: Path) -> None:
+    queries = tmp_path / "queries.txt"
+    lines = [f"{n} m to cm" if n % 7 else "\udcff" for n in range(1, 1201)]
+    queries.write_bytes("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n")
+    done = run("--jobs", "2", str(queries))
+    records = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [r["line"] for r in records] == list(range(1, 1201))
+    assert records[9]["answer"]["to"]["value"] == 1000.0
+    assert records[6]["status"] == "invalid_encoding"
+    assert done.returncode == 1
+
+
+def test_an_endless_line_is_skipped_not_held() -> None:
+    huge = b"7" * 3_000_000  # no newline for 3 MB: read in pieces and reported, the next line still answered
+    done = run(stdin=huge + b"\n1 m to cm\n")
+    records = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [(r["line"], r["status"]) for r in records] == [(1, "too_long"), (2, "ok")]
+
+
+def test_batch_shows_progress_on_a_terminal_stderr(tmp_path: Path) -> None:
+    queries = tmp_path / "queries.txt"
+    queries.write_text("1 m to cm\n2 m to cm\n")
+    out = tmp_path / "out.jsonl"
     pid, fd = pty.fork()
-    if pid == 0:  # the child: the REPL on a real terminal
-        os.environ["QUERYROUTER_HISTORY"] = str(tmp_path / "history")
-        os.execv(sys.executable, COMMAND)
+    if pid == 0:  # stderr is the terminal, stdout a file
+        with open(out, "wb") as handle:
+            os.dup2(handle.fileno(), 1)
+        os.execv(sys.executable, [*COMMAND, str(queries)])
+    try:
+        seen = _read_until(fd, None)
+    finally:
+        status = _wait(pid)
+    assert status == 0 and "\r2 lines" in seen and "lines/s" in seen
+    assert len(out.read_text().splitlines()) == 2
+
+
+def test_help_has_examples_and_exit_statuses() -> None:
+    done = run("--help")
+    assert done.returncode == 0
+    assert b"--explain" in done.stdout and b"--jobs" in done.stdout and b"exit status" in done.stdout
+
+
+def test_help_and_version_load_neither_pint_nor_lark() -> None:
+    code = ("import sys; from queryrouter.cli import main\n"
+            "try: main(['--version'])\nexcept SystemExit: pass\n"
+            "print(sorted(m for m in ('pint', 'lark', 'rapidfuzz', 'sqlite3') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert done.stdout.decode().splitlines()[-1] == "[]"
+
+
+def test_plain_repl_in_a_pseudo_terminal(tmp_path: Path) -> None:
+    pid, fd = _spawn(tmp_path, "--plain")
     try:
         assert "Ctrl-D" in _read_until(fd, "? ")
         os.write(fd, b"19.2 lbs to kg\r")
         assert "8.709 kg" in _read_until(fd, "? ")
+        os.write(fd, b":explain 5 ft to cm\r")
+        assert "'ft' -> foot" in _read_until(fd, "? ")
         os.write(fd, b":json\r")
         _read_until(fd, "? ")
         os.write(fd, b"15% of 80\r")
@@ -85,6 +175,38 @@ def test_repl_in_a_pseudo_terminal(tmp_path: Path) -> None:
         status = _wait(pid)
     assert status == 0
     assert "19.2 lbs to kg" in (tmp_path / "history").read_text()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("prompt_toolkit") is None, reason="prompt_toolkit not installed")
+def test_toolbar_repl_previews_the_answer_as_you_type(tmp_path: Path) -> None:
+    pid, fd = _spawn(tmp_path)
+    try:
+        assert "Ctrl-D" in _read_until(fd, "Ctrl-D quits")
+        os.write(fd, b"19.2 lbs to kg")  # no Enter: the answer can only be in the toolbar
+        assert "8.709 kg" in _read_until(fd, "8.709 kg")
+        os.write(fd, b"\r")
+        _read_until(fd, "Ctrl-D quits")  # the next prompt's toolbar
+        os.write(fd, b":explain\r")
+        assert "explanations on" in _read_until(fd, "Ctrl-D quits")
+        os.write(fd, b"1 mile to km\r")
+        assert "'mile' -> mile" in _read_until(fd, "Ctrl-D quits")
+        os.write(fd, b"\x04")  # only once the prompt is back: between prompts the terminal is not raw
+        _read_until(fd, None)
+    finally:
+        status = _wait(pid)
+    assert status == 0
+    assert "19.2 lbs to kg" in (tmp_path / "history").read_text()
+
+
+def _spawn(tmp_path: Path, *args: str) -> tuple[int, int]:
+    """The command on a real 80x24 terminal, with its history in `tmp_path`."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["QUERYROUTER_HISTORY"] = str(tmp_path / "history")
+        os.environ["TERM"] = "xterm"
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        os.execv(sys.executable, [*COMMAND, *args])
+    return pid, fd
 
 
 def _wait(pid: int, timeout: float = 30.0) -> int | None:
@@ -101,7 +223,9 @@ def _wait(pid: int, timeout: float = 30.0) -> int | None:
 
 
 def _read_until(fd: int, marker: str | None, timeout: float = 30.0) -> str:
-    """Read the terminal until `marker` appears at the end (or the process closes it)."""
+    """Read the terminal until `marker` appears (or the process closes it), escape sequences removed.
+
+    A marker of "? " (the prompt) must end the output; any other may appear anywhere in it."""
     seen = b""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -114,7 +238,10 @@ def _read_until(fd: int, marker: str | None, timeout: float = 30.0) -> str:
             break
         if not chunk:
             break
+        if b"\x1b[6n" in chunk:  # prompt_toolkit asks where the cursor is: answer as a terminal would
+            os.write(fd, b"\x1b[1;1R")
         seen += chunk
-        if marker is not None and seen.decode(errors="replace").endswith(marker):
+        text = _ESCAPES.sub("", seen.decode(errors="replace"))
+        if marker is not None and (text.endswith(marker) if marker == "? " else marker in text):
             break
-    return seen.decode(errors="replace")
+    return _ESCAPES.sub("", seen.decode(errors="replace"))

@@ -1,6 +1,8 @@
-"""The `queryrouter` command: one-shot answers, JSON, batch runs over JSON Lines, and a REPL.
+"""The `queryrouter` command: one-shot answers, JSON, explanations, batch runs over JSON Lines, and a REPL.
 
 Exit status: 0 answered (every line, in a batch), 1 not answered, 2 usage error.
+Only what a mode needs is imported: --help and --version never load pint, lark or the glossary, and the
+Router loads each of them on the first query that needs it.
 """
 
 from __future__ import annotations
@@ -9,7 +11,10 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -22,18 +27,30 @@ if TYPE_CHECKING:
 
 EXIT_ANSWERED, EXIT_NOT_ANSWERED, EXIT_USAGE = 0, 1, 2
 MAX_LINE_BYTES = 10_000
+CHUNK_LINES = 256  # lines per task sent to a worker: large enough to amortise pickling, small to stream
+CHUNKS_PER_JOB = 4  # chunks in flight per worker: bounds memory however long the input is
 HISTORY_FILE = Path(os.environ.get("QUERYROUTER_HISTORY", Path.home() / ".queryrouter_history"))
 
 EXAMPLES = """\
 examples:
-  queryrouter 19.2 lbs to kg             one answer
-  queryrouter --json behemoth definition  the Result as JSON
-  queryrouter < queries.txt > out.jsonl   one JSON object per input line, same order
-  queryrouter queries.txt                 the same, from a file
-  queryrouter                             an interactive prompt (:json, :help, Ctrl-D quits)
+  queryrouter 19.2 lbs to kg              one answer (the words are joined)
+  queryrouter --json behemoth definition   the Result as JSON
+  queryrouter --explain 4 oz chocolate in grams
+                                           how the query was read: repairs, intents tried, units
+  queryrouter < queries.txt > out.jsonl    batch: one JSON object per input line, same order
+  queryrouter --jobs 4 queries.txt         the same from a file, in 4 worker processes
+  queryrouter                              on a terminal: an interactive prompt
 
-exit status: 0 answered, 1 not answered, 2 usage error
+exit status: 0 answered (in a batch: every line), 1 not answered, 2 usage error
 """
+
+REPL_HELP = """\
+Type a query and press Enter. Commands:
+  :json            toggle JSON output
+  :explain         toggle explanations (or :explain QUERY for one)
+  :help            this help
+  :quit, Ctrl-D    quit
+Up and Down recall earlier queries (history is kept in {history}).{preview}"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("query", nargs="*", help="the query (words are joined), or one file of queries")
     parser.add_argument("--json", action="store_true", help="print Result.to_dict() as JSON")
+    parser.add_argument("--explain", action="store_true",
+                        help="show how the query was read (one-shot and the interactive prompt)")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="batch: answer in N worker processes; output order is unchanged (default 1)")
+    parser.add_argument("--plain", action="store_true",
+                        help="interactive prompt: plain readline, even if prompt_toolkit is installed")
     parser.add_argument("--glossary", action="append", default=[], metavar="FILE",
                         help="a TOML, JSON or CSV glossary searched before the default (repeatable)")
     parser.add_argument("--imperial", action="store_true", help="UK imperial cups, pints, gallons")
@@ -50,20 +73,34 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
     try:
-        router = _router(args)
+        args = parser.parse_args(argv)
+        if args.jobs < 1:
+            parser.error("--jobs must be at least 1")
+        return _run(parser, args, _router(args))
+    except BrokenPipeError:  # `queryrouter big.txt | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_NOT_ANSWERED
     except (QueryRouterError, OSError) as error:
         print(f"queryrouter: {error}", file=sys.stderr)
         return EXIT_USAGE
-    if len(args.query) == 1 and Path(args.query[0]).is_file():
-        with open(args.query[0], "rb") as lines:
-            return batch(router, lines, sys.stdout)
-    if args.query:
-        return one_shot(router, " ".join(args.query), args.json, sys.stdout)
-    if not sys.stdin.isatty():
-        return batch(router, sys.stdin.buffer, sys.stdout)
-    return repl(router, args.json)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, router: Router) -> int:
+    from_file = len(args.query) == 1 and Path(args.query[0]).is_file()
+    if args.query and not from_file:
+        return one_shot(router, " ".join(args.query), args.json, sys.stdout, explain=args.explain)
+    if not args.query and sys.stdin.isatty():
+        return repl(router, args.json, explain=args.explain, plain=args.plain or not sys.stdout.isatty())
+    if args.explain:
+        parser.error("--explain needs a query; a batch always writes Result records")
+    progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
+    with open(args.query[0], "rb") if from_file else nullcontext(sys.stdin.buffer) as lines:
+        return batch(router, lines, sys.stdout, jobs=args.jobs, progress=progress)
 
 
 def _router(args: argparse.Namespace) -> Router:
@@ -72,10 +109,23 @@ def _router(args: argparse.Namespace) -> Router:
     return Router(glossary=args.glossary or None, volume_system="imperial" if args.imperial else "us")
 
 
-def one_shot(router: Router, query: str, as_json: bool, out: IO[str]) -> int:
-    result = router.route(query)
-    print(_show(result, as_json), file=out)
+# --- one query ---------------------------------------------------------------------------------------
+
+def one_shot(router: Router, query: str, as_json: bool, out: IO[str], *, explain: bool = False) -> int:
+    text, result = _answer(router, query, as_json, explain)
+    print(text, file=out)
     return EXIT_ANSWERED if result.ok else EXIT_NOT_ANSWERED
+
+
+def _answer(router: Router, query: str, as_json: bool, explain: bool) -> tuple[str, Result]:
+    """What one query prints: the answer or the explanation, as text or JSON."""
+    if explain:
+        explanation = router.explain(query)
+        if as_json:
+            return json.dumps(explanation.to_dict(), ensure_ascii=False), explanation.result
+        return "\n".join(explanation.lines()), explanation.result
+    result = router.route(query)
+    return _show(result, as_json), result
 
 
 def _show(result: Result, as_json: bool) -> str:
@@ -86,27 +136,60 @@ def _show(result: Result, as_json: bool) -> str:
     return f"{result.text}{alternatives}{extra}"
 
 
-def batch(router: Router, lines: IO[bytes], out: IO[str]) -> int:
-    """One JSON object per input line, in order, with its line number; a bad line gets an error record."""
+# --- batch -------------------------------------------------------------------------------------------
+
+Line = tuple[int, bytes | None]
+"""An input line's number and bytes without the line end; None when it was over MAX_LINE_BYTES."""
+
+
+def batch(router: Router, lines: IO[bytes], out: IO[str], *, jobs: int = 1,
+          progress: _Progress | None = None) -> int:
+    """One JSON object per input line, in order, with its line number; a bad line gets an error record.
+
+    The input streams: lines are read as they are answered, so memory stays flat however long it is."""
+    numbered = _read_lines(lines)
+    answered = _answer_in_workers(router, numbered, jobs) if jobs > 1 else (
+        _answer_line(router, line) for line in numbered)
     all_answered = True
-    for number, record in _records(router, lines):
-        all_answered &= record.get("ok", False) is True
-        out.write(json.dumps({"line": number, **record}, ensure_ascii=False) + "\n")
-    out.flush()
+    try:
+        for ok, record in answered:
+            all_answered &= ok
+            out.write(record + "\n")
+            if progress is not None:
+                progress.tick()
+    finally:
+        out.flush()
+        if progress is not None:
+            progress.close()
     return EXIT_ANSWERED if all_answered else EXIT_NOT_ANSWERED
 
 
-def _records(router: Router, lines: IO[bytes]) -> Iterator[tuple[int, dict[str, object]]]:
-    for number, raw in enumerate(lines, start=1):
-        if len(raw) > MAX_LINE_BYTES:
-            yield number, _error("too_long", f"line is longer than {MAX_LINE_BYTES} bytes")
+def _read_lines(stream: IO[bytes]) -> Iterator[Line]:
+    """Each line with its number; an over-long line is skipped in pieces, never held whole in memory."""
+    number = 0
+    while raw := stream.readline(MAX_LINE_BYTES + 2):  # room for the content and "\r\n"
+        number += 1
+        if not raw.endswith(b"\n") and len(raw) == MAX_LINE_BYTES + 2:
+            while (rest := stream.readline(1 << 16)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
             continue
+        line = raw[:-1] if raw.endswith(b"\n") else raw
+        line = line[:-1] if line.endswith(b"\r") else line
+        yield number, line if len(line) <= MAX_LINE_BYTES else None
+
+
+def _answer_line(router: Router, line: Line) -> tuple[bool, str]:
+    """One JSON Lines record, and whether it was answered."""
+    number, raw = line
+    if raw is None:
+        record = _error("too_long", f"line is longer than {MAX_LINE_BYTES} bytes")
+    else:
         try:
-            text = raw.decode("utf-8")
+            record = router.route(raw.decode("utf-8")).to_dict()
         except UnicodeDecodeError as error:
-            yield number, _error("invalid_encoding", f"not UTF-8: {error.reason} at byte {error.start}")
-            continue
-        yield number, router.route(text.rstrip("\r\n")).to_dict()
+            record = _error("invalid_encoding", f"not UTF-8: {error.reason} at byte {error.start}")
+    return record["ok"] is True, json.dumps({"line": number, **record}, ensure_ascii=False)
 
 
 def _error(status: str, message: str) -> dict[str, object]:
@@ -114,37 +197,162 @@ def _error(status: str, message: str) -> dict[str, object]:
             "interpreted_as": "", "confidence": 0.0, "suggestions": [], "alternatives": [], "answer": None}
 
 
-def repl(router: Router, as_json: bool) -> int:
-    """An interactive prompt with readline history: `:json` toggles JSON, `:help` explains, Ctrl-D quits."""
-    history = _start_history()
+def _answer_in_workers(router: Router, lines: Iterable[Line], jobs: int) -> Iterator[tuple[bool, str]]:
+    """Chunks of lines answered by `jobs` processes, yielded in input order.
+
+    Unlike Pool.imap, which reads its whole input ahead, at most CHUNKS_PER_JOB chunks per worker are in
+    flight; and a worker that dies raises BrokenProcessPool instead of leaving the run waiting forever."""
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(router,)) as pool:
+        pending: deque[Future[list[tuple[bool, str]]]] = deque()
+        for chunk in _chunks(lines, CHUNK_LINES):
+            pending.append(pool.submit(_answer_chunk, chunk))
+            if len(pending) >= CHUNKS_PER_JOB * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _chunks(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
+    chunk: list[Line] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_worker_router: Router | None = None
+
+
+def _start_worker(router: Router) -> None:
+    """Each worker gets the Router pickled (its configuration) and builds pint, lark and the glossary
+    itself, lazily, on its first query."""
+    global _worker_router
+    _worker_router = router
+
+
+def _answer_chunk(chunk: list[Line]) -> list[tuple[bool, str]]:
+    assert _worker_router is not None, "_start_worker runs first in every worker"
+    return [_answer_line(_worker_router, line) for line in chunk]
+
+
+class _Progress:
+    """Lines done and their rate on one carriage-return line, for a person watching stderr."""
+
+    def __init__(self, stream: IO[str], every: float = 0.2) -> None:
+        self.stream, self.every = stream, every
+        self.count = 0
+        self.started = self.shown = time.monotonic()
+
+    def tick(self) -> None:
+        self.count += 1
+        now = time.monotonic()
+        if now - self.shown >= self.every:
+            self.shown = now
+            self._show(now)
+
+    def close(self) -> None:
+        self._show(time.monotonic())
+        self.stream.write("\n")
+        self.stream.flush()
+
+    def _show(self, now: float) -> None:
+        rate = self.count / max(now - self.started, 1e-9)
+        self.stream.write(f"\r{self.count:,} lines  {rate:,.0f} lines/s ")
+        self.stream.flush()
+
+
+# --- the interactive prompt --------------------------------------------------------------------------
+
+@dataclass
+class _Modes:
+    as_json: bool
+    explain: bool
+
+
+def repl(router: Router, as_json: bool = False, *, explain: bool = False, plain: bool = False) -> int:
+    """An interactive prompt with persistent history and, with prompt_toolkit, the answer previewed in a
+    bottom toolbar as you type. Without prompt_toolkit (or with --plain) it is a readline prompt."""
+    import threading
+
+    modes = _Modes(as_json, explain)
+    prompt = None if plain else _toolbar_prompt(router)
+    read, finish = prompt or _readline_prompt()
+    # Load pint, lark and the glossary while the person types, so neither preview nor answer waits.
+    threading.Thread(target=_warm, args=(router,), daemon=True).start()
     print(f"queryrouter {__version__} — type a query; :help for commands, Ctrl-D to quit")
+    preview = "\nThe answer is previewed below the prompt as you type." if prompt else ""
     while True:
         try:
-            line = input("? ").strip()
+            line = read().strip()
         except EOFError:
             print()
             break
         except KeyboardInterrupt:
             print()
             continue
-        if line in (":q", ":quit", ":exit"):
+        command, _, rest = line.partition(" ")
+        if command in (":q", ":quit", ":exit"):
             break
-        if line == ":json":
-            as_json = not as_json
-            print(f"JSON output {'on' if as_json else 'off'}")
-        elif line == ":help":
-            print(EXAMPLES.split("\n\n")[0] + "\n:json toggles JSON output, :quit or Ctrl-D quits")
+        if command == ":json":
+            modes.as_json = not modes.as_json
+            print(f"JSON output {'on' if modes.as_json else 'off'}")
+        elif command == ":explain" and rest.strip():
+            print(_answer(router, rest.strip(), modes.as_json, explain=True)[0])
+        elif command == ":explain":
+            modes.explain = not modes.explain
+            print(f"explanations {'on' if modes.explain else 'off'}")
+        elif command == ":help":
+            print(REPL_HELP.format(history=HISTORY_FILE, preview=preview))
+        elif command.startswith(":") and len(command) > 1 and command[1:].isalpha():
+            print(f"unknown command {command}; :help lists the commands")
         elif line:
-            print(_show(router.route(line), as_json))
-    history()
+            print(_answer(router, line, modes.as_json, modes.explain)[0])
+    finish()
     return EXIT_ANSWERED
 
 
-def _start_history() -> Callable[[], None]:
+def _warm(router: Router) -> None:
+    router.route("1 m to cm")
+    router.route("define word")
+
+
+def _toolbar_prompt(router: Router) -> tuple[Callable[[], str], Callable[[], None]] | None:
+    """prompt_toolkit's prompt with a live answer in the bottom toolbar; None when it is not installed."""
+    try:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import FileHistory
+    except ImportError:
+        return None
+    from functools import lru_cache
+
+    @lru_cache(maxsize=256)  # the toolbar redraws on every key and cursor move: route each text once
+    def preview(text: str) -> str:
+        result = router.route(text)
+        shown = result.text.splitlines()[0] if result.text else ""
+        return f" = {shown[:200]}" if result.ok else f" ({result.status.value}) {shown[:200]}"
+
+    def toolbar() -> str:
+        text = session.default_buffer.text.strip()
+        if not text or text.startswith(":"):
+            return " :help for commands, Ctrl-D quits"
+        return preview(text)
+
+    session: PromptSession[str] = PromptSession(history=FileHistory(str(HISTORY_FILE)), bottom_toolbar=toolbar)
+    return (lambda: session.prompt("? ")), (lambda: None)  # FileHistory saves each line as it is entered
+
+
+def _readline_prompt() -> tuple[Callable[[], str], Callable[[], None]]:
+    """input() with readline's line editing and a history file written on the way out."""
     try:
         import readline
     except ImportError:  # no readline on this platform: a plain prompt still works
-        return lambda: None
+        return (lambda: input("? ")), (lambda: None)
     try:
         readline.read_history_file(HISTORY_FILE)
     except OSError:
@@ -156,4 +364,4 @@ def _start_history() -> Callable[[], None]:
         except OSError:
             pass
 
-    return save
+    return (lambda: input("? ")), save

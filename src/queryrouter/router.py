@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
@@ -115,7 +116,8 @@ class Router:
             return Result.failure(query, "none", Status.INTERNAL,
                                   "Internal error while answering; please report this query.")
 
-    def _route(self, query: str) -> Result:
+    def _route(self, query: str, trace: list[Step] | None = None) -> Result:
+        """The routing loop behind route() and explain(); `trace`, when given, collects each intent tried."""
         if len(query) > self.max_length:
             return Result.failure(query, "none", Status.TOO_LONG,
                                   f"The query is longer than {self.max_length} characters.")
@@ -124,7 +126,7 @@ class Router:
             return Result.failure(query, "none", Status.EMPTY, "The query is empty.")
         fallback: Result | None = None
         for intent in INTENT_ORDER:
-            result = self._try(intent, normalized)
+            result = self._try(intent, normalized, trace)
             if result is None:
                 continue
             if result.ok or result.status is not Status.NOT_FOUND:
@@ -133,7 +135,7 @@ class Router:
         return fallback or Result.failure(query, "none", Status.NOT_UNDERSTOOD,
                                           "The query was not understood.")
 
-    def _try(self, intent: str, query: Normalized) -> Result | None:
+    def _try(self, intent: str, query: Normalized, trace: list[Step] | None = None) -> Result | None:
         from lark.exceptions import VisitError
 
         from .intents import INTENTS
@@ -141,15 +143,104 @@ class Router:
 
         tree = parse(query.text, intent)
         if tree is None:
+            if trace is not None:
+                trace.append(Step(intent, "not parsed"))
             return None
         try:
             request = self._transformer().transform(tree)
         except VisitError as error:
             if isinstance(error.orig_exc, InvalidNumber):
-                return Result.failure(query.original, intent, Status.INVALID_NUMBER, str(error.orig_exc))
+                result = Result.failure(query.original, intent, Status.INVALID_NUMBER, str(error.orig_exc))
+                if trace is not None:
+                    trace.append(Step(intent, result.status.value, None, result))
+                return result
             raise
         answerer = self._answerers.get(intent, INTENTS[intent].answer)
-        return answerer(request, query, self)
+        result = answerer(request, query, self)
+        if trace is not None:
+            trace.append(Step(intent, "declined" if result is None else result.status.value, request, result))
+        return result
+
+    # --- explaining ---------------------------------------------------------------------------------
+
+    def explain(self, query: str) -> Explanation:
+        """How `query` is read: its repairs, each intent tried in order, and the units or glossary
+        candidates behind the answer. For people debugging a query; route() stays the fast path."""
+        if not isinstance(query, str):
+            raise TypeError(f"explain() takes a str, not {type(query).__name__}")
+        trace: list[Step] = []
+        try:
+            result = self._route(query, trace)
+            details = tuple(line for step in trace for line in self._details(step))
+        except Exception:
+            if self.strict:
+                raise
+            result = Result.failure(query, "none", Status.INTERNAL,
+                                    "Internal error while answering; please report this query.")
+            details = ()
+        normalized = normalize(query) if len(query) <= self.max_length else Normalized(query, "")
+        return Explanation(query, normalized.text, normalized.notes, tuple(trace), details, result)
+
+    def _details(self, step: Step) -> Iterator[str]:
+        """What the intent's request resolved to: unit words for a conversion, candidates for a lookup."""
+        request = step.request
+        if step.intent == "conversion" and request is not None:
+            phrases = [*(piece.words for piece in request.source), *request.target]
+            for words in phrases:
+                match = self.units.resolve(words) or self.units.resolve(words, temperature=True)
+                if match is None:
+                    yield f"conversion: {' '.join(words)!r} names no unit"
+                    continue
+                leftover = f", leftover {' '.join(words[match.used:])!r}" if match.used < len(words) else ""
+                yield f"conversion: {match.spelled!r} -> {self.units.name(match.unit)}{leftover}"
+        elif step.intent == "definition" and request is not None:
+            found = self.glossary.lookup(request.term)
+            if found is not None:
+                yield f"definition: {found.entry.term!r} ({found.how}, score {found.score:.1f})"
+            else:
+                yield f"definition: no entry for {request.term!r}; near: {self.glossary.suggest(request.term)}"
+        elif step.intent == "topic" and request is not None:
+            for hit in self.glossary.topics(request.subject, request.facet):
+                yield f"topic: {hit.entry.term!r} score {hit.score:.1f} ({hit.entry.source})"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One intent tried while routing: its outcome ("not parsed", "declined" or a status) and request."""
+
+    intent: str
+    outcome: str
+    request: Any = None
+    result: Result | None = None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How a query was read, from Router.explain(): normalization, the intents tried, and the details."""
+
+    query: str
+    normalized: str
+    repairs: tuple[str, ...]
+    steps: tuple[Step, ...]
+    details: tuple[str, ...]
+    result: Result
+
+    def lines(self) -> list[str]:
+        """The explanation for people, one fact a line."""
+        lines = [f"query:      {self.query!r}", f"normalized: {self.normalized!r}"]
+        lines += [f"repair:     {note}" for note in self.repairs]
+        for step in self.steps:
+            reading = f" ({step.result.interpreted_as})" if step.result and step.result.interpreted_as else ""
+            lines.append(f"intent:     {step.intent}: {step.outcome}{reading}")
+        lines += [f"detail:     {detail}" for detail in self.details]
+        lines.append(f"answer:     [{self.result.intent}, {self.result.status.value}] {self.result.text}")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "normalized": self.normalized, "repairs": list(self.repairs),
+                "steps": [{"intent": s.intent, "outcome": s.outcome,
+                           "interpreted_as": s.result.interpreted_as if s.result else ""} for s in self.steps],
+                "details": list(self.details), "result": self.result.to_dict()}
 
 
 def _load_user_glossary(source: Any) -> Glossary | None:
