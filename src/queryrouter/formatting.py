@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 SIGNIFICANT = 4
@@ -22,7 +22,7 @@ def format_number(value: float | Fraction, significant: int = SIGNIFICANT) -> st
         mantissa, exponent = f"{number:.{significant - 1}e}".split("e")
         return f"{_plain(Decimal(mantissa))}e{int(exponent)}"
     digits = significant - 1 - math.floor(math.log10(abs(number)))
-    return _plain(round(Decimal(repr(number)), max(digits, 0)))
+    return _plain(_half_up(Decimal(repr(number)), max(digits, 0)))
 
 
 def clean_float(value: float, significant: int = 12) -> float:
@@ -34,7 +34,12 @@ def clean_float(value: float, significant: int = 12) -> float:
 
 def round_to(value: float, places: int) -> float:
     """Round for display parts (e.g. 10.87 in) without float noise in the result."""
-    return float(round(Decimal(repr(value)), places))
+    return float(_half_up(Decimal(repr(value)), places))
+
+
+def _half_up(number: Decimal, places: int) -> Decimal:
+    """Round halves away from zero, as people do (365.25 days -> 365.3), not to even as round() does."""
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _too_precise(number: float, significant: int) -> bool:
