@@ -1,0 +1,129 @@
+"""The `queryrouter` command against the tools people would otherwise reach for, measured in the same run.
+
+    python benchmarks/bench_cli.py [--lines N] [--runs N] [--million]
+
+- one query: median wall time of `queryrouter QUERY` against `qalc -t QUERY` (target: at most 0.7x);
+- batch: conversions per second on stdin against GNU `units -t` fed the same conversions (target: at
+  least 1x), single process and with --jobs;
+- --million: a 1,000,000-line stdin run, its wall time and peak memory (max RSS, from wait4).
+
+The command runs as installed software would: with bytecode cached (in a temporary PYTHONPYCACHEPREFIX,
+so the checkout is untouched) and warmed once. `units` and `qalc` (Debian packages `units`, `qalc`) are
+installed with apt-get when missing; CI does not run this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+QUERYROUTER = [sys.executable, "-m", "queryrouter"]
+# Conversions both tools understand, as (amount unit, target unit); units -t reads them as two lines.
+PAIRS = [("lb", "kg"), ("ft", "cm"), ("cup", "ml"), ("km", "mile"), ("gallon", "liter"), ("ounce", "gram"),
+         ("inch", "mm"), ("mph", "km/hr")]
+ONE_QUERIES = {"conversion": "19.2 lb to kg", "calculation": "15% of 80"}
+OTHER_QUERIES = ["behemoth definition", "who owns antarctica", "--version", "--help"]
+
+
+def ensure_tools() -> bool:
+    """Install units and qalc with apt-get when missing; False when they cannot be had."""
+    if shutil.which("units") and shutil.which("qalc"):
+        return True
+    if shutil.which("apt-get") is None:
+        return False
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=False, capture_output=True)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "units", "qalc"], check=False, capture_output=True)
+    return bool(shutil.which("units") and shutil.which("qalc"))
+
+
+def wall(command: list[str], env: dict[str, str], runs: int, stdin: bytes | None = None) -> float:
+    """Median wall time in seconds; the first run warms caches and is not counted."""
+    times = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(command, input=stdin, capture_output=True, env=env, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times[1:])
+
+
+def one_query(env: dict[str, str], runs: int) -> None:
+    print("one query: median wall time (target: queryrouter <= 0.7x qalc -t)")
+    for intent, query in ONE_QUERIES.items():
+        ours = wall([*QUERYROUTER, *query.split()], env, runs)
+        qalc = wall(["qalc", "-t", query], env, runs)
+        print(f"  {intent:12} {query!r:18} queryrouter {ours * 1000:6.1f} ms  qalc {qalc * 1000:6.1f} ms  "
+              f"ratio {ours / qalc:.2f}x")
+    for query in OTHER_QUERIES:
+        ours = wall([*QUERYROUTER, *query.split()], env, runs)
+        print(f"  {'':12} {query!r:18} queryrouter {ours * 1000:6.1f} ms")
+    bare = wall([sys.executable, "-c", "pass"], env, runs)
+    print(f"  {'':12} {'(python -c pass)':18}             {bare * 1000:6.1f} ms")
+
+
+def conversions(count: int) -> tuple[bytes, bytes]:
+    """The same `count` conversions, distinct amounts, for queryrouter and for units -t."""
+    rng = random.Random(7)
+    ours, theirs = [], []
+    for n in range(count):
+        source, target = PAIRS[n % len(PAIRS)]
+        amount = rng.randint(1, 99_999) / 10
+        ours.append(f"{amount} {source} to {target}\n")
+        theirs.append(f"{amount} {source}\n{target}\n")
+    return "".join(ours).encode(), "".join(theirs).encode()
+
+
+def batch(env: dict[str, str], lines: int, runs: int) -> None:
+    print(f"batch: {lines:,} conversions on stdin, lines per second (target: queryrouter >= units -t)")
+    ours_in, theirs_in = conversions(lines)
+    checked = subprocess.run(["units", "-t"], input=theirs_in, capture_output=True, check=False)
+    assert len(checked.stdout.splitlines()) == lines, "units -t should answer every conversion"
+    units_rate = lines / wall(["units", "-t"], env, runs, theirs_in)
+    print(f"  units -t                 {units_rate:10,.0f} lines/s")
+    for jobs in sorted({1, os.cpu_count() or 1}):
+        rate = lines / wall([*QUERYROUTER, "--jobs", str(jobs)], env, runs, ours_in)
+        print(f"  queryrouter --jobs {jobs:<4}  {rate:10,.0f} lines/s  ratio {rate / units_rate:.2f}x")
+
+
+def million(env: dict[str, str]) -> None:
+    """Peak memory of a 1M-line run: the input is streamed, so it should not grow with the line count."""
+    ours_in, _ = conversions(1_000_000)
+    with tempfile.TemporaryFile() as source:
+        source.write(ours_in)
+        source.seek(0)
+        start = time.perf_counter()
+        child = subprocess.Popen(QUERYROUTER, stdin=source, stdout=subprocess.DEVNULL, env=env)
+        _pid, _status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    print(f"1M lines on stdin: {seconds:.0f} s ({1_000_000 / seconds:,.0f} lines/s), "
+          f"max RSS {usage.ru_maxrss / 1024:.0f} MB")
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    options.add_argument("--lines", type=int, default=20_000, help="conversions per batch run")
+    options.add_argument("--runs", type=int, default=15, help="timed runs per one-query figure")
+    options.add_argument("--million", action="store_true", help="also measure a 1M-line run's memory")
+    args = options.parse_args()
+    if not ensure_tools():
+        sys.exit("bench_cli: needs `units` and `qalc` (apt-get install units qalc)")
+    with tempfile.TemporaryDirectory() as bytecode:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env |= {"PYTHONPYCACHEPREFIX": bytecode, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+        subprocess.run([*QUERYROUTER, "1 m to cm"], capture_output=True, env=env, check=True)  # compile
+        one_query(env, args.runs)
+        batch(env, args.lines, max(1, args.runs // 5))
+        if args.million:
+            million(env)
+
+
+if __name__ == "__main__":
+    main()
