@@ -76,7 +76,7 @@ def test_over_long_query_is_too_long_not_parsed() -> None:
 
 
 @pytest.mark.parametrize("kwargs", [{"volume_system": "metric-ish"}, {"answerers": {"weather": print}},
-                                    {"max_length": 0}, {"glossary": 42}])
+                                    {"max_length": 0}, {"glossary": 42}, {"cache_size": "big"}])
 def test_bad_options_raise_config_error(kwargs: dict[str, object]) -> None:
     with pytest.raises(ConfigError) as raised:
         Router(**kwargs)  # type: ignore[arg-type]
@@ -128,3 +128,33 @@ def test_sample_user_glossary_answers_before_the_embedded_one() -> None:
     assert router.route("behemoth definition").to_dict()["answer"]["source"] == "glossary"
     assert router.route("define ubiquitous").ok
     assert router.route("population of france").to_dict()["answer"]["matches"][0]["source"] == "factbook"
+
+
+def test_an_unwritable_cache_folder_still_builds_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pint
+
+    def no_cache(*args: object, cache_folder: object = None, **kwargs: object) -> pint.UnitRegistry:
+        if cache_folder is not None:
+            raise PermissionError("read-only home")
+        return real(*args, **kwargs)
+
+    real = pint.UnitRegistry
+    monkeypatch.setattr(pint, "UnitRegistry", no_cache)
+    assert Router().route("19.2 lbs to kg").text == "19.2 lb = 8.709 kg"
+
+
+def test_repeated_queries_come_from_the_result_cache() -> None:
+    router = Router(cache_size=2)
+    first = router.route("19.2 lbs to kg")
+    assert router.route("19.2 lbs to kg") is first
+    router.route("1 kg to lb")
+    router.route("15% of 80")  # evicts the oldest entry
+    assert router.route("19.2 lbs to kg") is not first
+    assert router.route("19.2 lbs to kg") == first
+
+
+def test_cache_size_zero_turns_the_cache_off_and_negative_is_an_error() -> None:
+    router = Router(cache_size=0)
+    assert router.route("19.2 lbs to kg") is not router.route("19.2 lbs to kg")
+    with pytest.raises(ConfigError):
+        Router(cache_size=-1)

@@ -45,8 +45,8 @@ def calculation_only() -> Router:
     ("(2 - 2)^-3", Status.DIVISION_BY_ZERO),
     ("7 / 0%", Status.DIVISION_BY_ZERO),
     ("1 1/0 + 2", Status.INVALID_NUMBER),
-    ("9" * 500, Status.INVALID_NUMBER),
-    ("9" * 300 + " * 2", Status.INVALID_NUMBER),
+    ("9" * 290, Status.INVALID_NUMBER),
+    ("9" * 250 + " * 2", Status.INVALID_NUMBER),
     ("1e999999999 + 1", Status.INVALID_NUMBER),
 ])
 def test_hostile_arithmetic_gets_a_clear_status(router: Router, query: str, status: Status) -> None:

@@ -4,33 +4,44 @@
     >>> queryrouter.route("19.2 lbs to kg").text
     '19.2 lb = 8.709 kg'
 
-Importing is cheap: pint, lark and the glossary load on first use.
+Importing is cheap: every public name loads its module on first use, and pint, lark and the glossary
+load only when a query needs them.
 """
 
 from __future__ import annotations
 
-from .errors import ConfigError, GlossaryFormatError, QueryRouterError
-from .result import Result, Status
-from .router import Router, route
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .errors import ConfigError, GlossaryFormatError, QueryRouterError
+    from .glossary import Glossary
+    from .result import Result, Status
+    from .router import Router, route
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "ConfigError",
-    "Glossary",
-    "GlossaryFormatError",
-    "QueryRouterError",
-    "Result",
-    "Router",
-    "Status",
-    "__version__",
-    "route",
-]
+_HOMES = {
+    "ConfigError": "errors",
+    "Glossary": "glossary",
+    "GlossaryFormatError": "errors",
+    "QueryRouterError": "errors",
+    "Result": "result",
+    "Router": "router",
+    "Status": "result",
+    "route": "router",
+}
+
+__all__ = sorted([*_HOMES, "__version__"])
 
 
 def __getattr__(name: str) -> object:
-    if name == "Glossary":  # loaded on demand: it is only needed to build custom glossaries
-        from .glossary import Glossary
-
-        return Glossary
+    if name in _HOMES:
+        value = getattr(import_module(f".{_HOMES[name]}", __name__), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
     raise AttributeError(f"module 'queryrouter' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -434,7 +434,9 @@ class Lexicon:
     def _text_matches(self, content: list[str]) -> list[TopicMatch]:
         """Full-text hits where every content word occurs (bm25-ranked), scored 30..60."""
         # One FTS token per quoted term: the index keeps no positions, so "can't" or "1.2" as a phrase fails.
-        parts = [part for t in content for part in re.findall(r"\w+", t)]
+        # Numbers and one- or two-letter fragments match thousands of rows and mean nothing on their own.
+        parts = list(dict.fromkeys(part for t in content for part in re.findall(r"\w+", t)
+                                   if len(part) > 2 and not part.isdigit()))
         if not parts:
             return []
         query = " ".join(f'"{part}"' for part in parts)

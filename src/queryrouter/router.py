@@ -10,6 +10,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
@@ -24,8 +25,13 @@ if TYPE_CHECKING:
     from .glossary import Glossary
     from .units import Units
 
-MAX_QUERY_LENGTH = 500
-"""Longer text is not a search query; it returns too_long without being parsed."""
+MAX_QUERY_LENGTH = 300
+"""Longer text is not a search query (real ones are rarely over 100 characters); it returns too_long
+without being parsed. The cap is also what bounds the worst case: see benchmarks/run.py."""
+
+CACHE_SIZE = 4096
+"""Results kept per Router, by query text: a search box sends the same prefixes and popular queries again
+and again, and a Result is immutable, so a repeat costs a dictionary lookup instead of two parses."""
 
 Answerer = Callable[[Any, Normalized, "Router"], "Result | None"]
 GlossarySource = "Glossary | str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None"
@@ -37,7 +43,7 @@ class Router:
     def __init__(self, *, glossary: Any = None, unit_definitions: Iterable[str] = (),
                  registry: pint.UnitRegistry | None = None, volume_system: str = "us",
                  answerers: Mapping[str, Answerer] | None = None, strict: bool = False,
-                 max_length: int = MAX_QUERY_LENGTH) -> None:
+                 max_length: int = MAX_QUERY_LENGTH, cache_size: int = CACHE_SIZE) -> None:
         from .units import VOLUME_SYSTEMS
 
         if volume_system not in VOLUME_SYSTEMS:
@@ -47,17 +53,27 @@ class Router:
             raise ConfigError(f"answerers for unknown intents {sorted(unknown)}; intents are {INTENT_ORDER}")
         if not isinstance(max_length, int) or max_length < 1:
             raise ConfigError(f"max_length must be a positive int, not {max_length!r}")
-        self._config = {"unit_definitions": tuple(unit_definitions), "registry": registry,
-                        "volume_system": volume_system}
+        if not isinstance(cache_size, int) or cache_size < 0:
+            raise ConfigError(f"cache_size must be an int >= 0 (0 turns the cache off), not {cache_size!r}")
+        self._unit_definitions = tuple(unit_definitions)
+        self._registry = registry
+        self.volume_system = volume_system
         self._glossary_source = glossary
         self._user_glossary = _load_user_glossary(glossary)
         self._answerers = dict(answerers or {})
         self.strict = strict
         self.max_length = max_length
+        self.cache_size = cache_size
+        self._build()
+
+    def _build(self) -> None:
+        """The parts that are rebuilt, not pickled: lock, lazily loaded engines and the result cache."""
         self._lock = threading.Lock()
         self._units: Units | None = None
         self._glossary: Glossary | None = None
         self._reader: Transformer | None = None
+        self._cached_route: Callable[[str], Result] = (
+            lru_cache(maxsize=self.cache_size)(self._route) if self.cache_size else self._route)
 
     # --- lazily built parts: pint, the glossary and the grammar load on first use -------------------
 
@@ -68,7 +84,7 @@ class Router:
 
             with self._lock:
                 if self._units is None:
-                    self._units = Units(**self._config)
+                    self._units = Units(self._registry, self._unit_definitions, self.volume_system)
         return self._units
 
     @property
@@ -93,14 +109,13 @@ class Router:
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for built in ("_lock", "_units", "_glossary", "_reader"):
+        for built in ("_lock", "_units", "_glossary", "_reader", "_cached_route"):
             state.pop(built)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._lock = threading.Lock()
-        self._units = self._glossary = self._reader = None
+        self._build()
 
     # --- routing -----------------------------------------------------------------------------------
 
@@ -109,7 +124,7 @@ class Router:
         if not isinstance(query, str):
             raise TypeError(f"route() takes a str, not {type(query).__name__}")
         try:
-            return self._route(query)
+            return self._cached_route(query)
         except Exception:
             if self.strict:
                 raise
@@ -124,6 +139,9 @@ class Router:
         normalized = normalize(query)
         if not normalized.text:
             return Result.failure(query, "none", Status.EMPTY, "The query is empty.")
+        if len(normalized.text) > self.max_length:  # "½" * 300 grows fivefold when its fractions are spelled out
+            return Result.failure(query, "none", Status.TOO_LONG,
+                                  f"The query is longer than {self.max_length} characters once normalized.")
         fallback: Result | None = None
         for intent in INTENT_ORDER:
             result = self._try(intent, normalized, trace)
