@@ -189,7 +189,8 @@ def test_full_text_fallback_finds_a_definition(lex: Lexicon) -> None:
     assert top.term == "Sahara" and top.score < 90
 
 
-@pytest.mark.parametrize("subject", ["can't stop loving", "1.2.3", "2020-2021 season", "rock'n'roll", "'\"'"])
+@pytest.mark.parametrize("subject", ["can't stop loving", "1.2.3", "2020-2021 season", "rock'n'roll", "'\"'",
+                                     "convert 5 mil\u19b3es mph", "smörgåsbord"])
 def test_full_text_search_takes_punctuated_words(lex: Lexicon, subject: str) -> None:
     """The index keeps no positions, so words with inner punctuation must not become phrase queries."""
     assert isinstance(lex.topics(subject), list)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 SIGNIFICANT = 4
@@ -39,7 +39,9 @@ def round_to(value: float, places: int) -> float:
 
 def _half_up(number: Decimal, places: int) -> Decimal:
     """Round halves away from zero, as people do (365.25 days -> 365.3), not to even as round() does."""
-    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    with localcontext() as context:
+        context.prec = max(28, number.adjusted() + places + 2)  # a 30-digit value needs more than 28
+        return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _too_precise(number: float, significant: int) -> bool:

@@ -435,7 +435,7 @@ class Lexicon:
         """Full-text hits where every content word occurs (bm25-ranked), scored 30..60."""
         # One FTS token per quoted term: the index keeps no positions, so "can't" or "1.2" as a phrase fails.
         # Numbers and one- or two-letter fragments match thousands of rows and mean nothing on their own.
-        parts = list(dict.fromkeys(part for t in content for part in re.findall(r"\w+", t)
+        parts = list(dict.fromkeys(part for t in content for part in _fts_terms(t)
                                    if len(part) > 2 and not part.isdigit()))
         if not parts:
             return []
@@ -476,6 +476,13 @@ def _unique(items: Iterable[Any]) -> tuple[Any, ...]:
 
 def _tokens(text: str) -> list[str]:
     return [t for t in (w.strip(".'-") for w in re.findall(r"[\w'.-]+", normalize_key(text))) if t]
+
+
+def _fts_terms(text: str) -> list[str]:
+    """ASCII letters and digits only: FTS5's unicode61 tokenizer splits on characters its (older) Unicode
+    tables do not call letters, such as U+19B3, and a quoted term it splits is a phrase query, which this
+    position-less index rejects. The indexed text is English with accents folded, so nothing is lost."""
+    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def _spans(count: int) -> list[tuple[int, int]]:
