@@ -58,7 +58,7 @@ def parse_number_words(text: str, start: Fraction | None = None) -> Fraction:
         elif word in ADDITIVE:
             if last in ("ones", "number") or (last == "tens" and ADDITIVE[word] >= 10):
                 raise InvalidNumber(f"{text!r} is not a number")
-            current = (current if last == "tens" else 0) + ADDITIVE[word]
+            current = (current if last == "tens" and current is not None else 0) + ADDITIVE[word]
             last = "tens" if word in _TENS else "ones"
         elif word in MULTIPLIER:
             current, last = (Fraction(1) if current is None else current) * MULTIPLIER[word], "multiplier"

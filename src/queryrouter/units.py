@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .errors import ConfigError
 
@@ -50,7 +50,7 @@ class UnitMatch:
     spelled: str
 
 
-def _load_aliases() -> dict[str, dict[str, str]]:
+def _load_aliases() -> dict[str, Any]:
     with resources.files(__package__).joinpath("data/unit_aliases.toml").open("rb") as handle:
         return tomllib.load(handle)
 
@@ -156,7 +156,7 @@ class Units:
             return None
         if base is None or self.kind(base) != self._length:
             return None
-        return base**power
+        return cast("pint.Unit", base**power)
 
     def _temperature_name(self, word: str) -> pint.Unit | None:
         return self._temperature.get(word.lower())
@@ -227,7 +227,7 @@ class Units:
 
     def convert_reciprocal(self, value: Fraction, source: pint.Unit, target: pint.Unit) -> float:
         """30 mpg -> l/100km: one over (30 mpg in 100km/l); pint's `to` cannot invert a dimension."""
-        return 1.0 / self.convert(value, source, target**-1)
+        return 1.0 / self.convert(value, source, cast("pint.Unit", target**-1))
 
     def convert_density(self, value: Fraction, source: pint.Unit, target: pint.Unit,
                         grams_per_cup: Fraction) -> float:

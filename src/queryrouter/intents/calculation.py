@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Context, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from lark import Token, Transformer, v_args
 
@@ -94,8 +94,8 @@ class Node:
         if self.op == "postfix":
             return self.args[0].shown(6) + "".join(self.ops)
         if self.op == "sum" and len(self.args) == 2 and self.ops[0] in ("+%", "-%"):
-            base = self.args[0].shown(2)
-            return f"{base} {self.ops[0][0]} {self.args[1].shown(3)} × {self.args[0].shown(3)}"
+            total = self.args[0].shown(2)
+            return f"{total} {self.ops[0][0]} {self.args[1].shown(3)} × {self.args[0].shown(3)}"
         parts = [self.args[0].shown(self.level)]  # left-associative: "12 / 80 × 100"
         for op, arg in zip(self.ops, self.args[1:]):
             tighter = 6 if op == "/" and arg.bare.op == "fraction" else self.level + 1  # "12 / (2/3)"
@@ -215,14 +215,14 @@ class _Reader(Transformer):
     def sum(self, first: Node, *rest: Node | Token) -> Node:
         """n-ary; a percentage term ("+ 10%") is taken of the running total, as on a calculator."""
         args, ops = [first], []
-        for op, term in zip(rest[0::2], rest[1::2]):
+        for op, term in zip(cast("tuple[Token, ...]", rest[0::2]), cast("tuple[Node, ...]", rest[1::2])):
             args.append(term)
             ops.append(_OPERATORS[_kind(op)] + ("%" if _is_percent(term) else ""))
         return _node("sum", args, ops)
 
     def product(self, first: Node, *rest: Node | Token) -> Node:
         args, ops = [first], []
-        for op, operand in zip(rest[0::2], rest[1::2]):
+        for op, operand in zip(cast("tuple[Token, ...]", rest[0::2]), cast("tuple[Node, ...]", rest[1::2])):
             symbol = _OPERATORS[_kind(op)]
             if symbol == "of":  # "20 of 150": a bare number before "of" probably lost its % sign
                 symbol = "of?" if args[-1].op == "number" else "×"
@@ -241,7 +241,7 @@ class _Reader(Transformer):
         return node
 
     def factor(self, *children: Node | Token) -> Node:
-        *prefixes, node = children
+        prefixes, node = cast("tuple[Token, ...]", children[:-1]), cast(Node, children[-1])
         ops: list[str] = []
         for token in reversed(prefixes):
             symbol = _OPERATORS[_kind(token)]
