@@ -189,6 +189,11 @@ def test_full_text_fallback_finds_a_definition(lex: Lexicon) -> None:
     assert top.term == "Sahara" and top.score < 90
 
 
+def test_one_unnamed_word_gets_no_full_text_guess(lex: Lexicon) -> None:
+    """A single word that names nothing matches hundreds of definitions; none of them is its topic."""
+    assert lex.topics("many many many") == []
+
+
 @pytest.mark.parametrize("subject", ["can't stop loving", "1.2.3", "2020-2021 season", "rock'n'roll", "'\"'",
                                      "convert 5 mil\u19b3es mph", "smörgåsbord"])
 def test_full_text_search_takes_punctuated_words(lex: Lexicon, subject: str) -> None:

@@ -437,7 +437,7 @@ class Lexicon:
         # Numbers and one- or two-letter fragments match thousands of rows and mean nothing on their own.
         parts = list(dict.fromkeys(part for t in content for part in _fts_terms(t)
                                    if len(part) > 2 and not part.isdigit()))
-        if not parts:
+        if len(parts) < 2:  # one word that names nothing: its full-text hits are noise ("many" -> "all-around")
             return []
         query = " ".join(f'"{part}"' for part in parts)
         facts = self._query(
