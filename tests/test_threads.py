@@ -43,3 +43,19 @@ def test_a_pickled_router_answers_like_the_original() -> None:
     router = Router(volume_system="imperial")
     clone = pickle.loads(pickle.dumps(router))
     assert [clone.route(q).to_dict() for q in CORPUS[:15]] == [router.route(q).to_dict() for q in CORPUS[:15]]
+
+
+def _route_all(router: Router, queries: list[str]) -> list[dict[str, object]]:
+    return [router.route(q).to_dict() for q in queries]
+
+
+def test_a_router_sent_to_worker_processes_answers_the_same() -> None:
+    """multiprocessing pickles the Router into fresh interpreters (spawn), as distributed engines do."""
+    import multiprocessing
+    from functools import partial
+
+    router = Router()
+    chunks = [CORPUS[i:i + 15] for i in range(0, 45, 15)]
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        results = pool.map(partial(_route_all, router), chunks)
+    assert [r for chunk in results for r in chunk] == _route_all(router, CORPUS[:45])
