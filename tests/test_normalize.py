@@ -25,6 +25,12 @@ from queryrouter.normalize import normalize
     ("11st4 to kg", "11 st 4 lb to kg"),
     ("5 MM to mm?", "5 MM to mm"),
     ("  32   f to c  ", "32 f to c"),
+    ("5² + 1", "5^2 + 1"),
+    ("10⁻³ m", "10^-3 m"),
+    ("5 m² to ft²", "5 m2 to ft2"),
+    ("1e-9 kg", "1e-9 kg"),
+    ("(1+2)+3", "(1+2)+3"),
+    ("how+many+cups+in+a+liter", "how many cups in a liter"),
 ])
 def test_repairs(query: str, text: str) -> None:
     assert normalize(query).text == text

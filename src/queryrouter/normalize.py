@@ -24,8 +24,11 @@ _THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
 _EUROPEAN_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+,\d+(?![\d.,])")
 # 19,2 and 0,75: any other comma between digits is a decimal comma.
 _DECIMAL_COMMA_RE = re.compile(r"(?<![\d,])(\d+),(\d+)(?![\d,])")
-# 155lb, 5kg, 5ft4, 7x8: a number glued to the word after it (but not 3.5e3, l/100km or ft2).
-_GLUED_RE = re.compile(r"(?<![\w/^.])(\d+(?:\.\d+)?)([^\W\d_]+)(\d+(?:\.\d+)?)?(?![\w.])")
+# 155lb, 5kg, 5ft4, 7x8: a number glued to the word after it (but not 3.5e3, 1e-9, l/100km or ft2).
+_GLUED_RE = re.compile(r"(?<![\w/^.])(\d+(?:\.\d+)?)(?![eE][+-]?\d)([^\W\d_]+)(\d+(?:\.\d+)?)?(?![\w.])")
+# 5² and (2+3)³: a superscript after a number is a power; NFKC would make 5² the number 52.
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_POWER_RE = re.compile(r"(?<=[\d)])\s*([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)")
 # 5'3", 5′ 3″, 6': feet and inches written with primes.
 _FEET_INCHES_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*['′’]\s*(?:(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′)?)?(?!\w)")
 _INCHES_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′)(?!\w)")
@@ -49,9 +52,10 @@ def normalize(query: str) -> Normalized:
     notes: list[str] = []
     text = _CONTROL_RE.sub(" ", query)
     text = _VULGAR_RE.sub(lambda m: f" {_VULGAR_FRACTIONS[m.group()]} ", text)
+    text = _POWER_RE.sub(lambda m: "^" + m.group(1).translate(_SUPERSCRIPTS), text)
     text = unicodedata.normalize("NFKC", text).replace("\u2044", "/").replace("−", "-")
     text = _SPACES_RE.sub(" ", text).strip()
-    if _SLUG_RE.match(text) and not re.fullmatch(r"[\d\-+_.,/ ]+", text):
+    if _SLUG_RE.match(text) and re.search(r"[^\W\d_]", text):  # "(1+2)+3" has no words: arithmetic
         text = re.sub(r"[\-_+]", " ", text)
         notes.append(f"read the slug {query.strip()!r} as {text!r}")
     text = _FEET_INCHES_RE.sub(_feet_inches, text)
@@ -77,6 +81,4 @@ def _feet_inches(match: re.Match[str]) -> str:
 
 def _unglue(match: re.Match[str]) -> str:
     number, word, tail = match.group(1), match.group(2), match.group(3)
-    if tail and word in ("e", "E"):  # scientific notation: 3.5e3
-        return match.group()
     return " ".join(part for part in (number, word, tail) if part)
