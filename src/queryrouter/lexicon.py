@@ -396,6 +396,10 @@ class Lexicon:
             (key,),
         )
         ordered = sorted(rows, key=lambda row: row[0] == row[0].lower())  # stable: proper nouns first
+        if coverage < 1.0 and (len(key) < 3 or any(display == display.lower() for display, _ in rows)):
+            # Part of a longer question, a word that is also a common noun ("price" in "iphone 15 price")
+            # or a letter ("x" in "1337 x") is not its topic, even if some person or letter bears the name.
+            return []
         return [
             TopicMatch(display, shorten(definition), round((95 if proper else 90) * coverage - rank, 1), "wordnet", None)
             for rank, (display, definition) in enumerate(ordered)
@@ -432,7 +436,9 @@ class Lexicon:
         return rows
 
     def _text_matches(self, content: list[str]) -> list[TopicMatch]:
-        """Full-text hits where every content word occurs (bm25-ranked), scored 30..60."""
+        """Definitions holding every content word (bm25-ranked), scored 30..60: "largest desert in the
+        world" finds the Sahara. Factbook facts are not searched this way: a country whose flag is "sky
+        blue" or whose text mentions "weather" and "today" is not what such a question is about."""
         # One FTS token per quoted term: the index keeps no positions, so "can't" or "1.2" as a phrase fails.
         # Numbers and one- or two-letter fragments match thousands of rows and mean nothing on their own.
         parts = list(dict.fromkeys(part for t in content for part in _fts_terms(t)
@@ -440,11 +446,6 @@ class Lexicon:
         if len(parts) < 2:  # one word that names nothing: its full-text hits are noise ("many" -> "all-around")
             return []
         query = " ".join(f'"{part}"' for part in parts)
-        facts = self._query(
-            """SELECT e.name, f.field, f.text, bm25(fact_fts) FROM fact_fts JOIN fact f ON f.id = fact_fts.rowid
-               JOIN entity e ON e.id = f.entity_id WHERE fact_fts MATCH ? ORDER BY bm25(fact_fts) LIMIT ?""",
-            (query, FTS_LIMIT),
-        )
         definitions = self._query(
             """SELECT (SELECT display FROM member WHERE synset_id = sy.id AND position = 0), sy.definition,
                       bm25(definition_fts)
@@ -452,17 +453,11 @@ class Lexicon:
                WHERE definition_fts MATCH ? ORDER BY bm25(definition_fts) LIMIT ?""",
             (query, FTS_LIMIT),
         )
-        best = min([r[-1] for r in facts] + [r[-1] for r in definitions], default=0.0)
+        best = min((rank for *_, rank in definitions), default=0.0)
         if best >= 0:
             return []
-
-        def score(rank: float) -> float:
-            return round(30 + 30 * rank / best, 1)
-
-        return [
-            TopicMatch(name, shorten(f"{_label(field)}: {text}"), score(rank), "factbook", None)
-            for name, field, text, rank in facts
-        ] + [TopicMatch(term, shorten(definition), score(rank), "wordnet", None) for term, definition, rank in definitions]
+        return [TopicMatch(term, shorten(definition), round(30 + 30 * rank / best, 1), "wordnet", None)
+                for term, definition, rank in definitions]
 
 
 def _split(joined: str | None) -> tuple[str, ...]:
