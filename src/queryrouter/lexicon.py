@@ -339,7 +339,7 @@ class Lexicon:
         """Rank Factbook entities and WordNet entries for a subject; [] when nothing is relevant.
 
         Named entities found in the subject (longest span first; Factbook, then proper nouns) win;
-        full-text search over definitions and Factbook facts is the fallback when no name covers the
+        full-text search over WordNet definitions is the fallback when no name covers the
         whole subject. ``facet`` picks the Factbook field that answers (see ``FACETS``).
         """
         if facet is not None and facet not in FACETS:
