@@ -347,8 +347,15 @@ def _alternative(items: list[_Item], goal: pint.Unit, substance: _Ingredient | N
 
 
 def _shown(value: Fraction) -> str:
-    """A typed amount for people: exact when whole, but 1e99 is not written out in 100 digits."""
-    return format_number(value if abs(value) < 10**15 else float(value))
+    """A typed amount for people as typed ("1000.5 m", not "1001 m"), up to 12 significant digits; 1e99 is
+    not written out in 100 digits, and 1/3 cup is shown rounded."""
+    if abs(value) >= 10**15:
+        return format_number(float(value))
+    for digits in range(4, 13):
+        shown = format_number(value, significant=digits)
+        if Fraction(shown) == value:
+            return shown
+    return format_number(value)
 
 
 def _snap(total: float, terms: list[float]) -> float:
