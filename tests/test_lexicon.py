@@ -70,6 +70,12 @@ def test_inflections_resolve_to_their_lemma(lex: Lexicon, word: str, lemma: str)
     assert (match.how, match.entry.term, match.query) == ("inflection", lemma, word)
 
 
+def test_an_inflection_needs_a_base_of_its_part_of_speech(lex: Lexicon) -> None:
+    """A verb ending ("-ing") leads to a verb: "runing" is run, not the noun "rune"."""
+    found = lex.lookup_word("runing")
+    assert found is not None and found.entry.term == "run" and found.how == "inflection"
+
+
 def test_a_headword_that_is_also_an_inflection_is_exact(lex: Lexicon) -> None:
     match = lex.lookup_word("running")  # WordNet has "running" itself (noun, adjective)
     assert match is not None and (match.how, match.entry.term) == ("exact", "running")
@@ -78,7 +84,8 @@ def test_a_headword_that_is_also_an_inflection_is_exact(lex: Lexicon) -> None:
 @pytest.mark.parametrize(
     ("typo", "word"),
     [("behemth", "behemoth"), ("behemths", "behemoth"), ("recieve", "receive"), ("accomodate", "accommodate"),
-     ("neumonia", "pneumonia"), ("ebhemoth", "behemoth")],
+     ("neumonia", "pneumonia"), ("ebhemoth", "behemoth"),
+     ("ubiquitus", "ubiquitous")],  # one edit from the word beats one edit from its stem ("ubiquity")
 )
 def test_typos_say_what_they_matched(lex: Lexicon, typo: str, word: str) -> None:
     match = lex.lookup_word(typo)

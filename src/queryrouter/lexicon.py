@@ -148,6 +148,13 @@ class _Candidate:
     key: str
     distance: int
     freq: int
+    via_stem: bool = False  # reached from a suffix-stripped stem, not from the word as typed
+
+    @property
+    def rank(self) -> tuple[int, bool]:
+        """Closer first; at the same distance, a match for the whole typed word beats one for its stem
+        ("ubiquitus": ubiquitous, one edit from the word, not ubiquity, one edit from "ubiquitu")."""
+        return self.distance, self.via_stem
 
 
 class Lexicon:
@@ -207,9 +214,9 @@ class Lexicon:
         entry = self._entry(key)
         if entry is not None:
             return WordMatch(entry, word, "exact", 100.0)
-        for base in self._base_forms(key):
+        for base, pos in self._base_forms(key):
             entry = self._entry(base)
-            if entry is not None:
+            if entry is not None and any(sense.pos == pos for sense in entry.senses):
                 return WordMatch(entry, word, "inflection", 95.0)
         return self._fuzzy_match(word, key)
 
@@ -243,16 +250,19 @@ class Lexicon:
         antonyms = _unique(a for row in rows for a in _split(row[5]))
         return WordEntry(rows[0][0], senses, synonyms, antonyms, "wordnet")
 
-    def _base_forms(self, key: str) -> list[str]:
-        """Possible lemmas of an inflected form: exception lists first, then suffix rules."""
-        bases = [base for (base,) in self._query("SELECT base FROM morph_exception WHERE inflected = ?", (key,))]
-        for _, ending, replacement in SUFFIX_RULES:
+    def _base_forms(self, key: str) -> list[tuple[str, str]]:
+        """Possible (lemma, part of speech) of an inflected form: exception lists first, then suffix rules.
+        The part of speech matters: "runing" is not the noun "rune" with a verb ending."""
+        bases: list[tuple[str, str]] = [
+            (base, pos) for base, pos in self._query(
+                "SELECT base, pos FROM morph_exception WHERE inflected = ?", (key,))]
+        for pos, ending, replacement in SUFFIX_RULES:
             if key.endswith(ending) and len(key) > len(ending) + 1:
                 stem = key[: -len(ending)] + replacement
-                bases.append(stem)
+                bases.append((stem, pos))
                 if not replacement and DOUBLED.search(stem):
-                    bases.append(stem[:-1])
-        return list(_unique(b for b in bases if b != key))
+                    bases.append((stem[:-1], pos))
+        return list(_unique(b for b in bases if b[0] != key))
 
     def _fuzzy_match(self, word: str, key: str) -> WordMatch | None:
         """Typo tolerance over the word and its de-inflected stems; None when the best is a tie."""
@@ -262,9 +272,7 @@ class Lexicon:
         if not candidates:
             return None
         best = candidates[0]
-        if len(candidates) > 1 and candidates[1].distance == best.distance and best.freq < 2 * max(
-            candidates[1].freq, 1
-        ):
+        if len(candidates) > 1 and candidates[1].rank == best.rank and best.freq < 2 * max(candidates[1].freq, 1):
             return None  # two equally close words and no clear favourite: don't guess
         entry = self._entry(best.key)
         assert entry is not None
@@ -276,7 +284,7 @@ class Lexicon:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
-        best: dict[str, int] = {}
+        best: dict[str, tuple[int, bool]] = {}  # headword -> (distance, reached via a stem)
         for probe in _unique([key, *self._stems(key)]):
             limit = max(max_edits(probe), floor)
             if limit == 0 or len(probe) < 2:
@@ -285,11 +293,12 @@ class Lexicon:
                 for hit, distance, _ in process.extract(
                     probe, self._candidates(probe, limit, same_first), scorer=OSA.distance, score_cutoff=limit, limit=None
                 ):
-                    best[hit] = min(distance, best.get(hit, distance))
-                if best and min(best.values()) <= 1:
+                    best[hit] = min((distance, probe != key), best.get(hit, (distance, probe != key)))
+                if best and min(d for d, _ in best.values()) <= 1:
                     break  # nothing outside the first-letter bucket can beat one edit
         freq = self._frequencies(best)
-        return sorted((_Candidate(k, d, freq[k]) for k, d in best.items()), key=lambda c: (c.distance, -c.freq, c.key))
+        found = [_Candidate(k, d, freq[k], stem) for k, (d, stem) in best.items()]
+        return sorted(found, key=lambda c: (c.rank, -c.freq, c.key))
 
     def _stems(self, key: str) -> list[str]:
         """Suffix-stripped forms of a (possibly misspelled) word, whether or not they are headwords."""
