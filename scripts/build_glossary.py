@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import html
-import importlib.util
+import importlib
 import json
 import lzma
 import re
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: adjective 'similar to' links (table similar)
 PAGE_SIZE = 4096
 XZ_PRESET = 9 | lzma.PRESET_EXTREME
 
@@ -117,6 +117,11 @@ CREATE TABLE antonym (                 -- WordNet "!" pointers, word to word
     target TEXT NOT NULL,
     PRIMARY KEY (synset_id, word_key, target)
 ) WITHOUT ROWID;
+CREATE TABLE similar (                 -- WordNet "&" pointers: adjective synsets close in meaning
+    synset_id INTEGER NOT NULL REFERENCES synset(id),
+    target_id INTEGER NOT NULL REFERENCES synset(id),
+    PRIMARY KEY (synset_id, target_id)
+) WITHOUT ROWID;
 CREATE TABLE morph_exception (         -- WordNet *.exc: irregular inflections
     pos TEXT NOT NULL,
     inflected TEXT NOT NULL,
@@ -185,13 +190,13 @@ def fetch(source: Source, cache: Path) -> Path:
 
 
 def load_lexicon_module() -> ModuleType:
-    """Import src/queryrouter/lexicon.py by path: its normalize_key is the one the runtime uses."""
-    spec = importlib.util.spec_from_file_location("_qr_lexicon", REPO / "src/queryrouter/lexicon.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file executes
-    spec.loader.exec_module(module)
-    return module
+    """Import queryrouter.lexicon from this checkout's src/: its normalize_key is the one the runtime uses.
+    The package's import is lazy and lexicon.py needs only the standard library, so nothing else loads."""
+    sys.path.insert(0, str(REPO / "src"))
+    try:
+        return importlib.import_module("queryrouter.lexicon")
+    finally:
+        sys.path.remove(str(REPO / "src"))
 
 
 # --- WordNet -------------------------------------------------------------------------------------
@@ -207,6 +212,7 @@ class Synset:
     definition: str
     examples: list[str]
     antonyms: list[tuple[int, str, int, int]] = field(default_factory=list)  # (src word, pos, offset, dst word)
+    similar: list[tuple[str, int]] = field(default_factory=list)  # (pos, offset): "beautiful" ~ "lovely"
 
 
 @dataclass
@@ -249,6 +255,8 @@ def parse_synset(line: str) -> Synset:
         if symbol == "!":
             src, dst = int(source_target[:2], 16), int(source_target[2:], 16)
             synset.antonyms.append((src, "a" if pos == "s" else pos, int(offset), dst))
+        elif symbol == "&":
+            synset.similar.append(("a" if pos == "s" else pos, int(offset)))
     return synset
 
 
@@ -358,7 +366,7 @@ def read_factbook(archive: Path) -> list[Entity]:
 
 
 def write_wordnet(db: sqlite3.Connection, wordnet: WordNet, normalize_key: Callable[[str], str]) -> None:
-    """Fill synset/example/member/antonym/headword/sense/morph_exception in a sorted, stable order."""
+    """Fill synset/example/member/antonym/similar/headword/sense/morph_exception in a sorted, stable order."""
     pos_rank = {pos: i for i, (pos, _) in enumerate(POS_FILES)}
     ordered = sorted(wordnet.synsets, key=lambda k: (pos_rank[k[0]], k[1]))
     synset_id = {k: i + 1 for i, k in enumerate(ordered)}
@@ -374,6 +382,8 @@ def write_wordnet(db: sqlite3.Connection, wordnet: WordNet, normalize_key: Calla
             for src, pos, off, dst in synset.antonyms
         }
         db.executemany("INSERT INTO antonym VALUES (?,?,?)", [(sid, w, t) for w, t in sorted(antonyms)])
+        db.executemany("INSERT INTO similar VALUES (?,?)",
+                       [(sid, target) for target in sorted({synset_id[k] for k in synset.similar})])
     for hid, key in enumerate(sorted(wordnet.sense_order), start=1):
         senses = [(synset_id[k], display_in(wordnet.synsets[k], key, normalize_key)) for k in wordnet.sense_order[key]]
         proper = any(display != display.lower() for _, display in senses)

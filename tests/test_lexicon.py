@@ -269,3 +269,9 @@ def test_threads_share_one_lexicon(lex: Lexicon) -> None:
         topics = list(pool.map(lambda s: fresh.topics(s, facet="capital"), ["france", "kenya"] * 20))
     assert got == expected
     assert {t[0].summary for t in topics} == {"Paris", "Nairobi"}
+
+
+def test_adjective_synonyms_include_similar_synsets(lex: Lexicon) -> None:
+    found = lex.lookup_word("beautiful")
+    assert found is not None
+    assert {"gorgeous", "lovely", "pretty"} <= set(found.entry.synonyms)

@@ -26,7 +26,7 @@ from typing import Any
 
 from .result import Sense
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Bounds on the work one topic lookup can cause: a search query's subject is a few words, and no Factbook or
 # WordNet name is longer than MAX_NAME_TOKENS words.
 MAX_SUBJECT_TOKENS = 24
@@ -237,7 +237,9 @@ class Lexicon:
                    (SELECT group_concat(text, char(31)) FROM example WHERE synset_id = sy.id),
                    (SELECT group_concat(display, char(31)) FROM member WHERE synset_id = sy.id),
                    (SELECT group_concat(target, char(31)) FROM antonym
-                     WHERE synset_id = sy.id AND word_key = h.key)
+                     WHERE synset_id = sy.id AND word_key = h.key),
+                   (SELECT group_concat(m.display, char(31)) FROM similar si
+                     JOIN member m ON m.synset_id = si.target_id WHERE si.synset_id = sy.id)
             FROM headword h JOIN sense s ON s.headword_id = h.id JOIN synset sy ON sy.id = s.synset_id
             WHERE h.key = ? ORDER BY s.rank
             """,
@@ -245,8 +247,11 @@ class Lexicon:
         )
         if not rows:
             return None
-        senses = tuple(Sense(pos, definition, _split(examples)) for _, pos, definition, examples, _, _ in rows)
-        synonyms = _unique(m for row in rows for m in _split(row[4]) if normalize_key(m) != key)
+        senses = tuple(Sense(pos, definition, _split(examples)) for _, pos, definition, examples, *_ in rows)
+        # Synset members first, then adjectives "similar to" them: "beautiful" is alone in its synset.
+        similar = [m for row in rows for m in _split(row[6])]
+        synonyms = _unique(m for m in [*(m for row in rows for m in _split(row[4])), *similar]
+                           if normalize_key(m) != key)
         antonyms = _unique(a for row in rows for a in _split(row[5]))
         return WordEntry(rows[0][0], senses, synonyms, antonyms, "wordnet")
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 NAME = "definition"
 _SHOWN_SENSES = 3
+_SHOWN_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,9 @@ def answer(request: Definition, query: Normalized, router: Router) -> Result:
 def _text(relation: str, found: WordLookup) -> str:
     entry = found.entry
     if relation == "synonym":
-        return f"Synonyms of {entry.term}: {', '.join(entry.synonyms) or 'none listed'}"
+        return f"Synonyms of {entry.term}: {_listed(entry.synonyms)}"
     if relation == "antonym":
-        return f"Antonyms of {entry.term}: {', '.join(entry.antonyms) or 'none listed'}"
+        return f"Antonyms of {entry.term}: {_listed(entry.antonyms)}"
     if not entry.senses:
         return f"{entry.term}: {entry.summary}"
     senses = entry.senses[:_SHOWN_SENSES]
@@ -75,6 +76,14 @@ def _text(relation: str, found: WordLookup) -> str:
         return f"{entry.term} ({sense.pos}): {sense.definition}" if sense.pos else f"{entry.term}: {sense.definition}"
     listed = "; ".join(f"{n}. ({s.pos}) {s.definition}" for n, s in enumerate(senses, 1))
     return f"{entry.term}: {listed}"
+
+
+def _listed(words: tuple[str, ...]) -> str:
+    """The first few words for the one-line text; the answer keeps them all ("big" has over 150)."""
+    if not words:
+        return "none listed"
+    more = f" (+{len(words) - _SHOWN_WORDS} more)" if len(words) > _SHOWN_WORDS else ""
+    return ", ".join(words[:_SHOWN_WORDS]) + more
 
 
 def _confidence(found: WordLookup) -> float:
