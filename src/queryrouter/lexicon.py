@@ -251,7 +251,7 @@ class Lexicon:
         # Synset members first, then adjectives "similar to" them: "beautiful" is alone in its synset.
         similar = [m for row in rows for m in _split(row[6])]
         synonyms = _unique(m for m in [*(m for row in rows for m in _split(row[4])), *similar]
-                           if normalize_key(m) != key)
+                           if m.casefold() != key)  # WordNet's members are plain text: casefold is the key
         antonyms = _unique(a for row in rows for a in _split(row[5]))
         return WordEntry(rows[0][0], senses, synonyms, antonyms, "wordnet")
 
