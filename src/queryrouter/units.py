@@ -248,8 +248,9 @@ class Units:
         factor = self._factors.get(key, _UNKNOWN)
         if factor is _UNKNOWN:
             factor = self._factor(source, target)
-            with self._lock:
-                self._factors[key] = factor
+            if len(self._factors) < MAX_CACHED:  # pairs come from user words: keep the memory bounded
+                with self._lock:
+                    self._factors[key] = factor
         if factor is None:  # an offset scale such as °F: no single factor exists
             return float(self.registry.Quantity(float(value), source).to(target).magnitude)
         return float(value) * factor
