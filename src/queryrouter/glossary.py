@@ -19,13 +19,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import GlossaryFormatError
+from .lexicon import FACETS, Lexicon, max_edits  # one typo tolerance for user entries and the dictionary
 from .result import Sense
-
-if TYPE_CHECKING:
-    from .lexicon import Lexicon
 
 MAX_FILE_BYTES = 50_000_000
 _TOPIC_CUTOFF = 80.0
@@ -82,11 +80,6 @@ def normalize_key(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 
-def allowed_edits(word: str) -> int:
-    """Typo tolerance that grows with length: none for short words, where one edit is another word."""
-    return 0 if len(word) <= 3 else 1 if len(word) <= 7 else 2
-
-
 @dataclass
 class Glossary:
     """Entries looked up in order; build with `from_file`, `default` and `over`."""
@@ -107,8 +100,6 @@ class Glossary:
     @classmethod
     def default(cls) -> Glossary:
         """What ships inside the package: the slang list over WordNet and the Factbook (opened lazily)."""
-        from .lexicon import Lexicon
-
         slang = resources.files(__package__).joinpath("data/slang.toml")
         return cls(_parse_toml(slang.read_text(encoding="utf-8"), "slang.toml"), "default", Lexicon())
 
@@ -158,7 +149,7 @@ class Glossary:
         from rapidfuzz import fuzz, process
         from rapidfuzz.distance import Levenshtein
 
-        edits = allowed_edits(key)
+        edits = max_edits(key)
         if edits == 0:
             return None
         candidates = [k for k in self._index if abs(len(k) - len(key)) <= edits]
@@ -209,8 +200,6 @@ class Glossary:
                   for position, score in best.items()}
         ranked = [hit for _position, hit in sorted(scored.items(), key=lambda item: (-item[1].score, item[0]))]
         if self.lexicon is not None and len(ranked) < limit:
-            from .lexicon import FACETS
-
             known_facet = facet if facet in FACETS else None
             for match in self.lexicon.topics(subject, known_facet, limit):
                 entry = Entry(term=match.term, summary=match.summary, source=match.source)

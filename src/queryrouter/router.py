@@ -10,7 +10,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
@@ -34,7 +34,6 @@ CACHE_SIZE = 4096
 and again, and a Result is immutable, so a repeat costs a dictionary lookup instead of two parses."""
 
 Answerer = Callable[[Any, Normalized, "Router"], "Result | None"]
-GlossarySource = "Glossary | str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None"
 
 
 class Router:
@@ -58,7 +57,6 @@ class Router:
         self._unit_definitions = tuple(unit_definitions)
         self._registry = registry
         self.volume_system = volume_system
-        self._glossary_source = glossary
         self._user_glossary = _load_user_glossary(glossary)
         self._answerers = dict(answerers or {})
         self.strict = strict
@@ -270,11 +268,8 @@ def _load_user_glossary(source: Any) -> Glossary | None:
     if isinstance(source, (str, os.PathLike)):
         return Glossary.from_file(source)
     if isinstance(source, Iterable):
-        layers = [_load_user_glossary(item) for item in source]
-        merged = layers[0] if layers else None
-        for layer in layers[1:]:
-            merged = merged.over(layer) if merged and layer else merged or layer
-        return merged
+        layers = [layer for item in source if (layer := _load_user_glossary(item)) is not None]
+        return reduce(lambda first, then: first.over(then), layers) if layers else None
     if hasattr(source, "entries"):
         return Glossary(list(source.entries()), type(source).__name__)
     raise ConfigError(f"glossary must be a Glossary, a file path, a list of paths or an object with "
