@@ -10,7 +10,8 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache, reduce
+from types import ModuleType
+from functools import cache, lru_cache, reduce
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
@@ -21,6 +22,7 @@ from .result import Result, Status
 if TYPE_CHECKING:
     import pint
     from lark import Transformer
+    from lark.exceptions import VisitError
 
     from .glossary import Glossary
     from .units import Units
@@ -152,11 +154,7 @@ class Router:
                                           "The query was not understood.")
 
     def _try(self, intent: str, query: Normalized, trace: list[Step] | None = None) -> Result | None:
-        from lark.exceptions import VisitError
-
-        from .intents import INTENTS
-        from .numbers import InvalidNumber
-
+        visit_error, intents, invalid_number = _lazy_imports()
         tree = parse(query.text, intent)
         if tree is None:
             if trace is not None:
@@ -164,14 +162,14 @@ class Router:
             return None
         try:
             request = self._transformer().transform(tree)
-        except VisitError as error:
-            if isinstance(error.orig_exc, InvalidNumber):
+        except visit_error as error:
+            if isinstance(error.orig_exc, invalid_number):
                 result = Result.failure(query.original, intent, Status.INVALID_NUMBER, str(error.orig_exc))
                 if trace is not None:
                     trace.append(Step(intent, result.status.value, None, result))
                 return result
             raise
-        answerer = self._answerers.get(intent, INTENTS[intent].answer)
+        answerer = self._answerers.get(intent, intents[intent].answer)
         result = answerer(request, query, self)
         if trace is not None:
             trace.append(Step(intent, "declined" if result is None else result.status.value, request, result))
@@ -257,6 +255,18 @@ class Explanation:
                 "steps": [{"intent": s.intent, "outcome": s.outcome,
                            "interpreted_as": s.result.interpreted_as if s.result else ""} for s in self.steps],
                 "details": list(self.details), "result": self.result.to_dict()}
+
+
+@cache
+def _lazy_imports() -> tuple[type[VisitError], dict[str, ModuleType], type[Exception]]:
+    """lark and the intents load on the first query, not on import; import statements in _try would cost
+    a few microseconds on every intent tried."""
+    from lark.exceptions import VisitError
+
+    from .intents import INTENTS
+    from .numbers import InvalidNumber
+
+    return VisitError, INTENTS, InvalidNumber
 
 
 def _load_user_glossary(source: Any) -> Glossary | None:

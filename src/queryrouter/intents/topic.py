@@ -57,8 +57,6 @@ def reader() -> Transformer:
 
 def answer(request: Topic, query: Normalized, router: Router) -> Result:
     hits = router.glossary.topics(request.subject, request.facet)
-    if not hits and request.subject != query.text:
-        hits = router.glossary.topics(query.text)
     interpreted = f"{request.facet} of {request.subject!r}" if request.facet else f"about {request.subject!r}"
     weak = tuple(dict.fromkeys(hit.entry.term for hit in hits if hit.score < MIN_SCORE))
     hits = [hit for hit in hits if hit.score >= MIN_SCORE]
