@@ -62,6 +62,8 @@ def test_batch_keeps_every_line_in_order_and_reports_bad_ones() -> None:
     records = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert [r["line"] for r in records] == [1, 2, 3, 4, 5, 6]
     assert [r["status"] for r in records] == ["ok", "invalid_encoding", "ok", "too_long", "empty", "ambiguous"]
+    assert len({tuple(r) for r in records}) == 1  # an unreadable line's record has the contract's shape too
+    assert records[1]["query"] is None and records[1]["answer"] is None
     assert records[0]["answer"]["to"]["unit"] == "kilogram"
     assert done.returncode == 1  # not every line was answered
 

@@ -183,18 +183,20 @@ def _answer_line(router: Router, line: Line) -> tuple[bool, str]:
     """One JSON Lines record, and whether it was answered."""
     number, raw = line
     if raw is None:
-        record = _error("too_long", f"line is longer than {MAX_LINE_BYTES} bytes")
+        record = _unreadable("TOO_LONG", f"line is longer than {MAX_LINE_BYTES} bytes")
     else:
         try:
             record = router.route(raw.decode("utf-8")).to_dict()
         except UnicodeDecodeError as error:
-            record = _error("invalid_encoding", f"not UTF-8: {error.reason} at byte {error.start}")
+            record = _unreadable("INVALID_ENCODING", f"not UTF-8: {error.reason} at byte {error.start}")
     return record["ok"] is True, json.dumps({"line": number, **record}, ensure_ascii=False)
 
 
-def _error(status: str, message: str) -> dict[str, object]:
-    return {"query": None, "intent": "none", "status": status, "ok": False, "text": message,
-            "interpreted_as": "", "confidence": 0.0, "suggestions": [], "alternatives": [], "answer": None}
+def _unreadable(status: str, message: str) -> dict[str, object]:
+    """The contract's record for a line that never became a query text ("query" is null)."""
+    from .result import Result, Status
+
+    return {**Result.failure("", "none", Status[status], message).to_dict(), "query": None}
 
 
 def _answer_in_workers(router: Router, lines: Iterable[Line], jobs: int) -> Iterator[tuple[bool, str]]:

@@ -25,6 +25,7 @@ class Status(str, enum.Enum):
     DIVISION_BY_ZERO = "division_by_zero"
     OUT_OF_RANGE = "out_of_range"
     TOO_LONG = "too_long"
+    INVALID_ENCODING = "invalid_encoding"  # a batch line that is not UTF-8
     EMPTY = "empty"
     INTERNAL = "internal"
 
