@@ -45,7 +45,7 @@ class Entry:
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(normalize_key(k) for k in (self.term, *self.aliases)))
+        return tuple(dict.fromkeys(entry_key(k) for k in (self.term, *self.aliases)))
 
     def fact(self, facet: str | None) -> str:
         """The text that answers `facet` ("government", "geography"...), else the summary."""
@@ -72,8 +72,9 @@ class TopicHit:
     text: str
 
 
-def normalize_key(text: str) -> str:
-    """Lookup key: accents and case folded, punctuation to spaces ("Thérèse" -> "therese")."""
+def entry_key(text: str) -> str:
+    """Lookup key of a glossary entry: accents and case folded, punctuation to spaces ("Thérèse" ->
+    "therese"). Looser than lexicon.normalize_key, which must match the keys the data builder wrote."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = re.sub(r"['’]s\b", "", text)
@@ -130,7 +131,7 @@ class Glossary:
     def lookup(self, word: str) -> WordLookup | None:
         """Exact entry, then the lexicon (exact, inflection, typo), then a close misspelling of an entry;
         None when unsure rather than a different word."""
-        key = normalize_key(word)
+        key = entry_key(word)
         if not key:
             return None
         if key in self._index:
@@ -142,8 +143,8 @@ class Glossary:
         best = self._closest(key)
         if best is None:
             return None
-        entry_key, score = best
-        return WordLookup(self._index[entry_key], word, "fuzzy", score)
+        matched, score = best
+        return WordLookup(self._index[matched], word, "fuzzy", score)
 
     def _closest(self, key: str) -> tuple[str, float] | None:
         from rapidfuzz import fuzz, process
@@ -162,7 +163,7 @@ class Glossary:
         """Terms that look like `word`, best first, for "did you mean"."""
         from rapidfuzz import fuzz, process
 
-        key = normalize_key(word)
+        key = entry_key(word)
         found = process.extract(key, list(self._index), scorer=fuzz.ratio, limit=limit, score_cutoff=70)
         terms = [self._index[k].term for k, _score, _i in found]
         if self.lexicon is not None:
@@ -192,7 +193,7 @@ class Glossary:
 
     def topics(self, subject: str, facet: str | None = None, limit: int = 5) -> list[TopicHit]:
         """Entries about `subject`, best first; [] rather than an unrelated entry."""
-        query = normalize_key(subject)
+        query = entry_key(subject)
         if not query:
             return []
         best = {position: score for position, score in self._scored_entries(query)}
@@ -270,7 +271,7 @@ def _entries(rows: list[Any], name: str, where: Any) -> list[Entry]:
     seen: dict[str, int] = {}
     for index, row in enumerate(rows):
         entry = _entry(row, name, where(index))
-        key = normalize_key(entry.term)
+        key = entry_key(entry.term)
         if key in seen:
             raise GlossaryFormatError(name, f"duplicate term {entry.term!r} (first at entry {seen[key]})",
                                       **where(index))
@@ -289,7 +290,7 @@ def _entry(row: Any, name: str, where: dict[str, Any]) -> Entry:
     if unknown:
         raise fail(f"unknown field(s) {sorted(unknown)}; expected some of {sorted(_FIELDS)}")
     term = row.get("term")
-    if not isinstance(term, str) or not normalize_key(term):
+    if not isinstance(term, str) or not entry_key(term):
         raise fail("'term' must be a non-empty string")
     definition, summary = row.get("definition", ""), row.get("summary", "")
     if not isinstance(definition, str) or not isinstance(summary, str):
