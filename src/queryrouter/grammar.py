@@ -31,25 +31,33 @@ def grammar_dir() -> Path:
     raise FileNotFoundError(f"query.lark not found in {packaged} or {checkout}")
 
 
-@cache
-def _parser() -> Lark:
-    from lark import Lark
-
-    return Lark.open(str(grammar_dir() / "query.lark"), parser="lalr", lexer="contextual",
-                     start=list(INTENT_ORDER), cache=True, maybe_placeholders=False)
+_built: Lark | None = None
 
 
 def parser() -> Lark:
-    """The LALR parser over query.lark, built (or loaded from lark's cache) on first use."""
-    with _lock:
-        return _parser()
+    """The LALR parser over query.lark, built (or loaded from lark's cache) once, on first use."""
+    global _built
+    if _built is None:
+        from lark import Lark
+
+        with _lock:
+            if _built is None:
+                _built = Lark.open(str(grammar_dir() / "query.lark"), parser="lalr", lexer="contextual",
+                                   start=list(INTENT_ORDER), cache=True, maybe_placeholders=False)
+    return _built
 
 
 def parse(text: str, intent: str) -> Tree | None:
     """`text` parsed as `intent`, or None when it is not that kind of query."""
-    from lark.exceptions import LarkError
-
     try:
         return parser().parse(text, start=intent)
-    except LarkError:
+    except _lark_error():
         return None
+
+
+@cache
+def _lark_error() -> type[Exception]:
+    """lark's base exception, imported on first use (lark stays unloaded until a query needs it)."""
+    from lark.exceptions import LarkError
+
+    return LarkError
