@@ -75,6 +75,14 @@ def test_over_long_query_is_too_long_not_parsed() -> None:
     assert route("5 kg to lb " * 100).status is Status.TOO_LONG
 
 
+def test_the_length_cap_also_holds_after_normalization() -> None:
+    """250 '½' pass the raw cap but spell out to 1,250 characters (' 1/2 ' each)."""
+    router = Router()
+    assert len("½" * 250) <= router.max_length
+    result = router.route("½" * 250)
+    assert result.status is Status.TOO_LONG and "normalized" in result.text
+
+
 @pytest.mark.parametrize("kwargs", [{"volume_system": "metric-ish"}, {"answerers": {"weather": print}},
                                     {"max_length": 0}, {"glossary": 42}, {"cache_size": "big"}])
 def test_bad_options_raise_config_error(kwargs: dict[str, object]) -> None:
