@@ -89,7 +89,7 @@ class Units:
         self._temperature = {key: self._expression(value) for key, value in data["temperature"].items()}
         self._display: dict[str, str] = data["display"]
         self._alternatives: dict[str, list[str]] = data["alternatives"]
-        self._factors: dict[tuple[Any, Any], float | None] = {}
+        self._factors: dict[tuple[Any, Any], tuple[float, float]] = {}
         self._resolved: dict[tuple[tuple[str, ...], bool], UnitMatch | None] = {}
         self._profiles: dict[Any, _Profile] = {}
         self._lock = threading.Lock()
@@ -202,7 +202,7 @@ class Units:
         from rapidfuzz import fuzz, process
 
         if self._names is None:
-            self._names = sorted(set(self._aliases) | set(self.registry._units))  # noqa: SLF001
+            self._names = sorted(set(self._aliases) | set(self.registry._units))
         matches = process.extract(word, self._names, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
         return [name for name, _score, _index in matches]
 
@@ -225,44 +225,50 @@ class Units:
         """mpg and l/100km measure the same thing upside down: their dimensions are each other's inverse."""
         return source.dimensionality == (target**-1).dimensionality and not source.dimensionless
 
-    def convert_reciprocal(self, value: Fraction, source: pint.Unit, target: pint.Unit) -> float:
-        """30 mpg -> l/100km: one over (30 mpg in 100km/l); pint's `to` cannot invert a dimension."""
-        return 1.0 / self.convert(value, source, cast("pint.Unit", target**-1))
+    def reciprocal_factor(self, source: pint.Unit, target: pint.Unit) -> float:
+        """30 mpg -> l/100km is one over (30 x this factor): pint's `to` cannot invert a dimension."""
+        return self.affine(source, cast("pint.Unit", target**-1))[0]
 
-    def convert_density(self, value: Fraction, source: pint.Unit, target: pint.Unit,
-                        grams_per_cup: Fraction) -> float:
+    def density_factor(self, source: pint.Unit, target: pint.Unit, grams_per_cup: Fraction) -> float:
         """Volume <-> mass for an ingredient whose weight per US cup is known (data/densities.toml)."""
         if self.is_volume(source):
-            grams = self.convert(value, source, self.us_cup) * float(grams_per_cup)
-            return self.convert(Fraction(grams), self.gram, target)
-        cups = self.convert(value, source, self.gram) / float(grams_per_cup)
-        return self.convert(Fraction(cups), self.us_cup, target)
+            return self.affine(source, self.us_cup)[0] * float(grams_per_cup) * self.affine(self.gram, target)[0]
+        return self.affine(source, self.gram)[0] / float(grams_per_cup) * self.affine(self.us_cup, target)[0]
 
     def alternatives(self, unit: pint.Unit) -> list[pint.Unit]:
         """Other units a searcher may mean by the same word (short ton: metric, long; US cup: imperial)."""
         return [self.registry.Unit(name) for name in self._alternatives.get(self.name(unit), ())]
 
     def convert(self, value: Fraction, source: pint.Unit, target: pint.Unit) -> float:
-        """`value` in `source` expressed in `target`; multiplicative pairs reuse a cached factor."""
+        """`value` in `source` expressed in `target`."""
+        factor, offset = self.affine(source, target)
+        return float(value) * factor + offset
+
+    def affine(self, source: pint.Unit, target: pint.Unit) -> tuple[float, float]:
+        """(factor, offset) such that a value in `target` is value x factor + offset; cached per unit pair,
+        so a repeated pair costs a dictionary lookup instead of pint's conversion."""
         key = (source, target)
-        factor = self._factors.get(key, _UNKNOWN)
-        if factor is _UNKNOWN:
-            factor = self._factor(source, target)
+        found = self._factors.get(key)
+        if found is None:
+            found = self._affine(source, target)
             if len(self._factors) < MAX_CACHED:  # pairs come from user words: keep the memory bounded
                 with self._lock:
-                    self._factors[key] = factor
-        if factor is None:  # an offset scale such as °F: no single factor exists
-            return float(self.registry.Quantity(float(value), source).to(target).magnitude)
-        return float(value) * factor
+                    self._factors[key] = found
+        return found
 
-    def _factor(self, source: pint.Unit, target: pint.Unit) -> float | None:
+    def _affine(self, source: pint.Unit, target: pint.Unit) -> tuple[float, float]:
+        def at(value: float) -> float:
+            return float(self.registry.Quantity(value, source).to(target).magnitude)
+
         one = self.registry.Quantity(1.0, source)
-        if not (one._is_multiplicative and self.registry.Quantity(1.0, target)._is_multiplicative):  # noqa: SLF001
-            return None
-        return float(one.to(target).magnitude)
+        if one._is_multiplicative and self.registry.Quantity(1.0, target)._is_multiplicative:
+            return at(1.0), 0.0
+        offset = at(0.0)  # an offset scale such as °F: pint's conversion at two points gives the line
+        return (at(100.0) - offset) / 100, offset
 
-    def to_kelvin(self, value: Fraction, unit: pint.Unit) -> float:
-        return self.convert(value, unit, self.registry.Unit("kelvin"))
+    def to_kelvin(self, unit: pint.Unit) -> tuple[float, float]:
+        """The affine map from `unit` to kelvin: a temperature below absolute zero is refused with it."""
+        return self.affine(unit, self.registry.Unit("kelvin"))
 
     def name(self, unit: pint.Unit) -> str:
         """pint's canonical name, as the result contract reports it."""

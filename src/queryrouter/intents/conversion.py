@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import cache
@@ -141,26 +142,38 @@ class _Item:
 
 
 class _Refusal(Exception):
-    """A typed failure found while converting; `answer` turns it into a Result."""
+    """A typed failure found while converting; it becomes a failure Result."""
 
     def __init__(self, status: Status, text: str, suggestions: tuple[str, ...] = ()) -> None:
         super().__init__(text)
         self.status = status
         self.suggestions = suggestions
 
+    def result(self, original: str) -> Result:
+        confidence = 0.5 if self.status is Status.UNKNOWN_UNIT else 0.8
+        return Result.failure(original, NAME, self.status, str(self), suggestions=self.suggestions,
+                              confidence=confidence)
+
 
 def answer(request: Conversion, query: Normalized, router: Router) -> Result | None:
     """The converted amount, a typed failure, or None when the text is not a conversion after all."""
-    units = router.units
     try:
-        return _answer(request, query, units)
+        prepared = _prepare(request, query, router.units)
     except _Refusal as refusal:
-        confidence = 0.5 if refusal.status is Status.UNKNOWN_UNIT else 0.8
-        return Result.failure(query.original, NAME, refusal.status, str(refusal),
-                              suggestions=refusal.suggestions, confidence=confidence)
+        return refusal.result(query.original)
+    return None if prepared is None else prepared.apply(query.original, prepared.values)
 
 
-def _answer(request: Conversion, query: Normalized, units: Units) -> Result | None:
+def prepare(request: Conversion, query: Normalized, router: Router) -> Prepared | None:
+    """The conversion with its units decided, for the router to reuse on queries of the same shape; None
+    when the query is declined or refused before any amount is looked at."""
+    try:
+        return _prepare(request, query, router.units)
+    except _Refusal:
+        return None
+
+
+def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared | None:
     notes = [*query.notes, *(p.note for p in request.source if p.note)]
     request = replace(request, source=tuple(_thousands(p, request.target, units, notes) for p in request.source))
     for piece in request.source:
@@ -180,7 +193,7 @@ def _answer(request: Conversion, query: Normalized, units: Units) -> Result | No
     substance = _ingredient(tuple(leftovers or target_leftover))
     if substance is None and (leftovers or target_leftover):
         notes.append(f"ignored {' '.join(leftovers or target_leftover)!r}")
-    return _convert(query, items, goal, substance, notes, units)
+    return _decide(tuple(i.value for i in items), [i.unit for i in items], goal, substance, notes, units)
 
 
 def _resolve_sides(request: Conversion, units: Units, digits: bool) -> tuple[list[UnitMatch] | None, list[UnitMatch] | None]:
@@ -233,64 +246,177 @@ def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, 
     return piece
 
 
-def _convert(query: Normalized, items: list[_Item], goal: list[pint.Unit], substance: _Ingredient | None,
-             notes: list[str], units: Units) -> Result:
-    weighed = items, goal[0]  # before oz becomes the fluid ounce: the by-weight reading, for alternatives
-    goal = [_fluid_if_volume(goal[0], items[0].unit, units, notes), *goal[1:]]
+ABSOLUTE_ZERO_SLACK = 1e-9  # kelvin: -459.67 °F is absolute zero, though its float line gives -5.7e-14 K
+
+
+@dataclass(frozen=True)
+class _Leg:
+    """How amounts in one source unit reach the goal unit: value x factor + offset, or one over it."""
+
+    name: str
+    symbol: str
+    factor: float
+    offset: float = 0.0
+    inverse: bool = False  # reciprocal units (mpg <-> l/100km)
+    kelvin: tuple[float, float] | None = None  # a temperature's line to kelvin, to refuse below absolute zero
+
+    def apply(self, value: Fraction, shown: str, goal_symbol: str) -> float:
+        number = float(value)
+        if self.kelvin is not None and number * self.kelvin[0] + self.kelvin[1] < -ABSOLUTE_ZERO_SLACK:
+            raise _Refusal(Status.BELOW_ABSOLUTE_ZERO, f"{shown} {self.symbol} is below absolute zero.")
+        if self.inverse:
+            if value == 0:
+                raise _Refusal(Status.OUT_OF_RANGE, f"0 {self.symbol} is infinite in {goal_symbol}.")
+            return 1.0 / (number * self.factor)
+        return number * self.factor + self.offset
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One reading of the source units and the goal: the answer's, or an alternative's."""
+
+    legs: tuple[_Leg, ...]
+    goal: str
+    goal_symbol: str
+    substance: str  # " flour" when a density turns mass into volume, else ""
+
+    def total(self, values: Sequence[Fraction], shown: Sequence[str]) -> float:
+        amounts = [leg.apply(v, s, self.goal_symbol) for leg, v, s in zip(self.legs, values, shown)]
+        return clean_float(_snap(sum(amounts), amounts))
+
+    def source_text(self, shown: Sequence[str]) -> str:
+        return " ".join(f"{s} {leg.symbol}" for leg, s in zip(self.legs, shown)) + self.substance
+
+    def source_names(self, shown: Sequence[str]) -> str:
+        return " + ".join(f"{s} {leg.name}" for leg, s in zip(self.legs, shown))
+
+    def alternative(self, values: Sequence[Fraction], shown: Sequence[str]) -> Alternative | None:
+        try:
+            total = self.total(values, shown)
+        except _Refusal:
+            return None
+        return Alternative(f"{self.source_names(shown)} -> {self.goal}",
+                           f"{self.source_text(shown)} = {format_number(total)} {self.goal_symbol}")
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """An answer split into several units ("feet and inches"): (name, symbol, size in the smallest unit)
+    for each, largest first, and the factor from the goal to the smallest."""
+
+    units: tuple[tuple[str, str, float], ...]
+    to_smallest: float
+
+    def split(self, total: float) -> tuple[Amount, ...]:
+        """180 cm -> 5 ft 10.87 in: whole larger units, the smallest rounded, carried so never 5 ft 12 in."""
+        remaining = round_to(total * self.to_smallest, 2)
+        sign = -1 if remaining < 0 else 1
+        remaining = abs(remaining)
+        parts: list[Amount] = []
+        for name, _symbol, size in self.units[:-1]:
+            count = math.floor(remaining / size + 1e-9)
+            remaining = round_to(remaining - count * size, 2)
+            parts.append(Amount(float(sign * count), name))
+        parts.append(Amount(sign * remaining, self.units[-1][0]))
+        return tuple(parts)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A conversion with every unit decision made: applying it to amounts is arithmetic and formatting.
+
+    Built from plain names and factors, not pint objects, so the router can keep one per query shape
+    ("N lbs to kg") and answer the next amount without the parser or pint."""
+
+    values: tuple[Fraction, ...]  # the amounts of the query it was prepared from
+    reading: _Reading
+    parts: _Parts | None
+    notes: tuple[str, ...]
+    alternatives: tuple[_Reading, ...]
+
+    def apply(self, original: str, values: Sequence[Fraction]) -> Result:
+        """The answer for `values`, one per source unit; a refusal that depends on them (below absolute
+        zero, 0 mpg) is a failure Result."""
+        try:
+            return self._apply(original, values)
+        except _Refusal as refusal:
+            return refusal.result(original)
+
+    def _apply(self, original: str, values: Sequence[Fraction]) -> Result:
+        reading, shown = self.reading, [_shown(v) for v in values]
+        total = reading.total(values, shown)
+        if not math.isfinite(total):
+            raise _Refusal(Status.OUT_OF_RANGE, "The answer is too large to show.")
+        if self.parts is not None:
+            parts = self.parts.split(total)
+            shown_target = " ".join(f"{format_number(p.value)} {symbol}"
+                                    for p, (_, symbol, _) in zip(parts, self.parts.units))
+            goals = " and ".join(name for name, _, _ in self.parts.units)
+        else:
+            parts, shown_target, goals = (), f"{format_number(total)} {reading.goal_symbol}", reading.goal
+        interpreted = f"{reading.source_names(shown)} -> {goals}"
+        if self.notes:
+            interpreted += f" ({'; '.join(self.notes)})"
+        answer = ConversionAnswer(tuple(Amount(float(v), leg.name) for v, leg in zip(values, reading.legs)),
+                                  Amount(total, reading.goal), parts)
+        alternatives = tuple(found for other in self.alternatives
+                             if (found := other.alternative(values, shown)) is not None)
+        return Result(original, NAME, Status.OK, f"{reading.source_text(shown)} = {shown_target}", interpreted,
+                      0.85 if self.notes else 0.95, alternatives=alternatives, answer=answer)
+
+
+def _decide(values: tuple[Fraction, ...], sources: list[pint.Unit], goal: list[pint.Unit],
+            substance: _Ingredient | None, notes: list[str], units: Units) -> Prepared:
+    """Every choice that does not depend on the amounts: oz as mass or volume, the goal's parts, how each
+    source unit converts, the other readings; refusals found here are about the units, not the amounts."""
+    weighed = sources, goal[0]  # before oz becomes the fluid ounce: the by-weight reading, for alternatives
+    goal = [_fluid_if_volume(goal[0], sources[0], units, notes), *goal[1:]]
     for unit in goal[1:]:
         if not units.compatible(unit, goal[0]) or units.is_temperature(unit):
             raise _Refusal(Status.INCOMPATIBLE_UNITS, f"Cannot split an answer into {units.name(goal[0])} "
                                                       f"and {units.name(unit)}.")
-    items = [replace(i, unit=_fluid_if_volume(i.unit, goal[0], units, notes)) for i in items]
-    values = [_convert_one(item, goal[0], substance, units, notes) for item in items]
-    total = clean_float(_snap(sum(values), values))
-    if not math.isfinite(total):
-        raise _Refusal(Status.OUT_OF_RANGE, "The answer is too large to show.")
-    parts = _split(total, goal, units) if len(goal) > 1 else ()
-    shown_source = " ".join(f"{_shown(i.value)} {units.symbol(i.unit)}" for i in items)
-    if substance is not None and any(_mass_and_volume(i.unit, goal[0], units) for i in items):
-        shown_source += f" {substance.name}"
-    shown_target = (" ".join(f"{format_number(p.value)} {units.symbol(u)}" for p, u in zip(parts, goal))
-                    if parts else f"{format_number(total)} {units.symbol(goal[0])}")
-    reading = " + ".join(f"{_shown(i.value)} {units.name(i.unit)}" for i in items)
-    interpreted = f"{reading} -> {' and '.join(units.name(u) for u in goal)}"
-    if notes:
-        interpreted += f" ({'; '.join(dict.fromkeys(notes))})"
-    answer = ConversionAnswer(tuple(Amount(float(i.value), units.name(i.unit)) for i in items),
-                              Amount(total, units.name(goal[0])), parts)
-    confidence = 0.95 if not notes else 0.85
-    alternatives = _alternatives(items, goal[0], substance, units) if not parts else ()
-    if substance is not None and weighed != (items, goal[0]):
-        alternatives = (*_alternative(*weighed, substance, units), *alternatives)
-    return Result(query.original, NAME, Status.OK, f"{shown_source} = {shown_target}", interpreted,
-                  confidence, alternatives=alternatives, answer=answer)
+    sources = [_fluid_if_volume(unit, goal[0], units, notes) for unit in sources]
+    reading = _reading(sources, goal[0], substance, units, notes)
+    parts = None
+    if len(goal) > 1:
+        smallest = goal[-1]
+        parts = _Parts(tuple((units.name(u), units.symbol(u), units.convert(Fraction(1), u, smallest)) for u in goal),
+                       units.convert(Fraction(1), goal[0], smallest))
+    alternatives = []
+    if substance is not None and weighed != (sources, goal[0]):
+        alternatives += _alternative(*weighed, substance, units)
+    if parts is None:
+        alternatives += _other_readings(sources, goal[0], substance, units)
+    return Prepared(values, reading, parts, tuple(dict.fromkeys(notes)), tuple(alternatives))
 
 
-def _convert_one(item: _Item, goal: pint.Unit, substance: _Ingredient | None, units: Units,
-                 notes: list[str]) -> float:
-    """One source amount in `goal`, or a _Refusal saying why it cannot be."""
-    if units.compatible(item.unit, goal):
-        if units.is_temperature(item.unit) and units.to_kelvin(item.value, item.unit) < 0:
-            raise _Refusal(Status.BELOW_ABSOLUTE_ZERO,
-                           f"{_shown(item.value)} {units.symbol(item.unit)} is below absolute zero.")
-        return units.convert(item.value, item.unit, goal)
-    if _mass_and_volume(item.unit, goal, units):
+def _reading(sources: list[pint.Unit], goal: pint.Unit, substance: _Ingredient | None, units: Units,
+             notes: list[str]) -> _Reading:
+    legs = tuple(_leg(unit, goal, substance, units, notes) for unit in sources)
+    weighed = substance is not None and any(_mass_and_volume(unit, goal, units) for unit in sources)
+    return _Reading(legs, units.name(goal), units.symbol(goal), f" {substance.name}" if weighed and substance else "")
+
+
+def _leg(unit: pint.Unit, goal: pint.Unit, substance: _Ingredient | None, units: Units,
+         notes: list[str]) -> _Leg:
+    """How `unit` converts to `goal`, or a _Refusal saying why it cannot."""
+    name, symbol = units.name(unit), units.symbol(unit)
+    if units.compatible(unit, goal):
+        factor, offset = units.affine(unit, goal)
+        return _Leg(name, symbol, factor, offset,
+                    kelvin=units.to_kelvin(unit) if units.is_temperature(unit) else None)
+    if _mass_and_volume(unit, goal, units):
         if substance is None:
             raise _Refusal(Status.INCOMPATIBLE_UNITS,
-                           f"Converting {units.name(item.unit)} ({_kind(item.unit, units)}) to "
-                           f"{units.name(goal)} ({_kind(goal, units)}) needs a substance, "
-                           f"e.g. '1 cup flour in grams'.")
+                           f"Converting {name} ({_kind(unit, units)}) to {units.name(goal)} ({_kind(goal, units)}) "
+                           f"needs a substance, e.g. '1 cup flour in grams'.")
         notes.append(f"{substance.name} weighs {format_number(substance.grams_per_cup)} g per US cup")
-        return units.convert_density(item.value, item.unit, goal, substance.grams_per_cup)
-    if units.reciprocal(item.unit, goal):
-        if item.value == 0:
-            raise _Refusal(Status.OUT_OF_RANGE, f"0 {units.symbol(item.unit)} is infinite in {units.symbol(goal)}.")
-        notes.append(f"{units.symbol(item.unit)} and {units.symbol(goal)} are reciprocal: "
-                     f"the answer is one over the converted value")
-        return units.convert_reciprocal(item.value, item.unit, goal)
+        return _Leg(name, symbol, units.density_factor(unit, goal, substance.grams_per_cup))
+    if units.reciprocal(unit, goal):
+        notes.append(f"{symbol} and {units.symbol(goal)} are reciprocal: the answer is one over the converted value")
+        return _Leg(name, symbol, units.reciprocal_factor(unit, goal), inverse=True)
     raise _Refusal(Status.INCOMPATIBLE_UNITS,
-                   f"Cannot convert {units.name(item.unit)} ({units.kind(item.unit)}) "
-                   f"to {units.name(goal)} ({units.kind(goal)}).")
+                   f"Cannot convert {name} ({units.kind(unit)}) to {units.name(goal)} ({units.kind(goal)}).")
 
 
 def _kind(unit: pint.Unit, units: Units) -> str:
@@ -316,34 +442,29 @@ def _fluid_if_volume(unit: pint.Unit, other: pint.Unit, units: Units, notes: lis
     return fluid
 
 
-def _alternatives(items: list[_Item], goal: pint.Unit, substance: _Ingredient | None,
-                  units: Units) -> tuple[Alternative, ...]:
+def _other_readings(sources: list[pint.Unit], goal: pint.Unit, substance: _Ingredient | None,
+                    units: Units) -> list[_Reading]:
     """The same query with the other readings of words that have several (ton: metric, long; US or UK
     volumes, switched on both sides together so a reading never mixes the two systems)."""
-    found: list[Alternative] = []
-    for choice in range(max((len(units.alternatives(u)) for u in (*(i.unit for i in items), goal)), default=0)):
-        def swap(unit: pint.Unit) -> pint.Unit:
-            others = units.alternatives(unit)
-            return others[choice] if choice < len(others) else unit
-
-        changed = [replace(i, unit=swap(i.unit)) for i in items]
-        if changed != items or swap(goal) != goal:
-            found.extend(_alternative(changed, swap(goal), substance, units))
-    return tuple(found)
+    found: list[_Reading] = []
+    for choice in range(max((len(units.alternatives(u)) for u in (*sources, goal)), default=0)):
+        changed, other_goal = [_swap(unit, choice, units) for unit in sources], _swap(goal, choice, units)
+        if changed != sources or other_goal != goal:
+            found.extend(_alternative(changed, other_goal, substance, units))
+    return found
 
 
-def _alternative(items: list[_Item], goal: pint.Unit, substance: _Ingredient | None,
-                 units: Units) -> list[Alternative]:
+def _swap(unit: pint.Unit, choice: int, units: Units) -> pint.Unit:
+    others = units.alternatives(unit)
+    return others[choice] if choice < len(others) else unit
+
+
+def _alternative(sources: list[pint.Unit], goal: pint.Unit, substance: _Ingredient | None,
+                 units: Units) -> list[_Reading]:
     try:
-        total = clean_float(sum(_convert_one(i, goal, substance, units, []) for i in items))
+        return [_reading(sources, goal, substance, units, [])]
     except _Refusal:
         return []
-    reading = " + ".join(f"{_shown(i.value)} {units.name(i.unit)}" for i in items)
-    shown = " ".join(f"{_shown(i.value)} {units.symbol(i.unit)}" for i in items)
-    if substance is not None and any(_mass_and_volume(i.unit, goal, units) for i in items):
-        shown += f" {substance.name}"
-    return [Alternative(f"{reading} -> {units.name(goal)}",
-                        f"{shown} = {format_number(total)} {units.symbol(goal)}")]
 
 
 def _shown(value: Fraction) -> str:
@@ -362,19 +483,3 @@ def _snap(total: float, terms: list[float]) -> float:
     """Float noise around zero from offset scales (32 °F -> 5.7e-14 °C) is zero."""
     scale = max((abs(t) for t in terms), default=0.0)
     return 0.0 if abs(total) < 1e-9 * max(scale, 1.0) else total
-
-
-def _split(total: float, goal: list[pint.Unit], units: Units) -> tuple[Amount, ...]:
-    """180 cm -> 5 ft 10.87 in: whole larger units, the smallest rounded, carried so never 5 ft 12 in."""
-    smallest = goal[-1]
-    remaining = round_to(units.convert(Fraction(total), goal[0], smallest), 2)
-    sign = -1 if remaining < 0 else 1
-    remaining = abs(remaining)
-    parts: list[Amount] = []
-    for unit in goal[:-1]:
-        size = units.convert(Fraction(1), unit, smallest)
-        count = math.floor(remaining / size + 1e-9)
-        remaining = round_to(remaining - count * size, 2)
-        parts.append(Amount(float(sign * count), units.name(unit)))
-    parts.append(Amount(sign * remaining, units.name(smallest)))
-    return tuple(parts)
