@@ -103,3 +103,16 @@ UNITISH = ["5", "1/2", "½", "-3", "a", "half", "twenty", "k", "kg", "lb", "in",
 def test_conversion_shaped_text_never_raises(query: str) -> None:
     for router in (US, UK):
         json.dumps(router.route(query).to_dict(), allow_nan=False)
+
+
+@given(st.integers(-10**12, 10**12), st.integers(0, 9))
+def test_a_typed_amount_is_shown_exactly_as_typed(digits: int, places: int) -> None:
+    """"19.2 lbs" shows 19.2 and "0.125 cup" 0.125: every decimal of up to 12 digits comes back exactly."""
+    from fractions import Fraction
+
+    from queryrouter.intents.conversion import _shown
+
+    value = Fraction(digits, 10**places)
+    shown = _shown(value)
+    assert Fraction(shown) == value or abs(value) < Fraction(1, 10**6) or len(str(abs(digits))) > 12
+    assert not shown.endswith(".") and ("." not in shown or not shown.endswith("0"))

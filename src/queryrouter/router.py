@@ -18,6 +18,7 @@ from .errors import ConfigError
 from .grammar import INTENT_ORDER, parse
 from .normalize import Normalized, normalize
 from .result import Result, Status
+from .shapes import Shape, shape
 
 if TYPE_CHECKING:
     import pint
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from lark.exceptions import VisitError
 
     from .glossary import Glossary
+    from .intents.conversion import Prepared
     from .units import Units
 
 MAX_QUERY_LENGTH = 300
@@ -33,7 +35,10 @@ without being parsed. The cap is also what bounds the worst case: see benchmarks
 
 CACHE_SIZE = 4096
 """Results kept per Router, by query text: a search box sends the same prefixes and popular queries again
-and again, and a Result is immutable, so a repeat costs a dictionary lookup instead of two parses."""
+and again, and a Result is immutable, so a repeat costs a dictionary lookup instead of two parses.
+As many conversion shapes are kept too ("# lbs to kg": see _plan), so new amounts skip the parser."""
+
+_UNSEEN: Any = object()
 
 Answerer = Callable[[Any, Normalized, "Router"], "Result | None"]
 
@@ -72,6 +77,7 @@ class Router:
         self._units: Units | None = None
         self._glossary: Glossary | None = None
         self._reader: Transformer | None = None
+        self._plans: dict[str, Prepared | None] = {}  # shape key -> its prepared conversion, None if it has none
         self._cached_route: Callable[[str], Result] = (
             lru_cache(maxsize=self.cache_size)(self._route) if self.cache_size else self._route)
 
@@ -109,7 +115,7 @@ class Router:
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for built in ("_lock", "_units", "_glossary", "_reader", "_cached_route"):
+        for built in ("_lock", "_units", "_glossary", "_reader", "_plans", "_cached_route"):
             state.pop(built)
         return state
 
@@ -131,11 +137,28 @@ class Router:
             return Result.failure(query, "none", Status.INTERNAL,
                                   "Internal error while answering; please report this query.")
 
-    def _route(self, query: str, trace: list[Step] | None = None) -> Result:
-        """The routing loop behind route() and explain(); `trace`, when given, collects each intent tried."""
+    def _route(self, query: str, trace: list[Step] | None = None, learn: bool = True) -> Result:
+        """The routing loop behind route() and explain(); `trace`, when given, collects each intent tried.
+
+        A conversion whose shape was seen before ("# lbs to kg") is answered from the prepared plan of
+        that shape: no normalizing, parsing or unit lookup, only the arithmetic on the new amounts."""
         if len(query) > self.max_length:
             return Result.failure(query, "none", Status.TOO_LONG,
                                   f"The query is longer than {self.max_length} characters.")
+        seen = shape(query) if learn and trace is None and self.cache_size else None
+        if seen is not None:
+            plan = self._plans.get(seen.key, _UNSEEN)
+            if plan is None:
+                seen = None  # a shape already found to have no plan: route it the long way, learn nothing
+            elif plan is not _UNSEEN:
+                return plan.apply(query, seen.values())
+            trace = []
+        result = self._route_text(query, trace)
+        if seen is not None and trace is not None:
+            self._remember(seen, self._plan(seen, trace, result))
+        return result
+
+    def _route_text(self, query: str, trace: list[Step] | None) -> Result:
         normalized = normalize(query)
         if not normalized.text:
             return Result.failure(query, "none", Status.EMPTY, "The query is empty.")
@@ -152,6 +175,30 @@ class Router:
             fallback = fallback or result  # the first not-found (e.g. a definition) carries its suggestions
         return fallback or Result.failure(query, "none", Status.NOT_UNDERSTOOD,
                                           "The query was not understood.")
+
+    def _plan(self, seen: Shape, trace: list[Step], result: Result) -> Prepared | None:
+        """The prepared conversion behind `result`, if its whole shape can share it: the conversion grammar
+        was the first to parse (so no earlier intent can claim another query of the shape), the amounts are
+        the plain numbers as typed, and a probe with other amounts gets the same answer both ways."""
+        *before, last = trace
+        if (last.intent != "conversion" or last.result is not result or last.request is None
+                or any(step.outcome != "not parsed" for step in before) or "conversion" in self._answerers):
+            return None
+        _, intents, _ = _lazy_imports()
+        prepared: Prepared | None = intents["conversion"].prepare(last.request, normalize(result.query), self)
+        if prepared is None or prepared.values != seen.values() or prepared.apply(result.query, seen.values()) != result:
+            return None
+        probe = seen.probe()
+        probe_text = probe.text()
+        if prepared.apply(probe_text, probe.values()) != self._route(probe_text, learn=False):
+            return None
+        return prepared
+
+    def _remember(self, seen: Shape, plan: Prepared | None) -> None:
+        with self._lock:
+            if len(self._plans) >= self.cache_size:
+                del self._plans[next(iter(self._plans))]  # the oldest shape makes room
+            self._plans[seen.key] = plan
 
     def _try(self, intent: str, query: Normalized, trace: list[Step] | None = None) -> Result | None:
         visit_error, intents, invalid_number = _lazy_imports()

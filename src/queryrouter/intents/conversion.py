@@ -11,6 +11,7 @@ import math
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from importlib import resources
@@ -35,6 +36,7 @@ _FILLER_WORDS = frozenset({"of", "the", "a", "an"})
 _THOUSAND = ("k", "K")
 UNIT_LIKE = 75  # how close (rapidfuzz ratio) an unknown word must be to a unit to be reported as a typo
 LARGEST = Fraction(10) ** MAX_EXPONENT  # beyond this a number is not a measurement (and floats overflow)
+_SMALLEST_PLAIN = Fraction(1, 10**6)  # below it format_number writes an exponent (1e-7)
 
 
 @dataclass(frozen=True)
@@ -472,11 +474,26 @@ def _shown(value: Fraction) -> str:
     not written out in 100 digits, and 1/3 cup is shown rounded."""
     if abs(value) >= 10**15:
         return format_number(float(value))
+    if value.denominator == 1:
+        return str(value.numerator)
+    if _finite_decimal(value.denominator) and abs(value) >= _SMALLEST_PLAIN:  # as typed: 19.2, 0.125
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        if len(exact.as_tuple().digits) <= 12:
+            return f"{exact:f}"
     for digits in range(4, 13):
         shown = format_number(value, significant=digits)
         if Fraction(shown) == value:
             return shown
     return format_number(value)
+
+
+def _finite_decimal(denominator: int) -> bool:
+    """Whether 1/denominator has a finite decimal expansion (only 2s and 5s divide it)."""
+    while denominator % 2 == 0:
+        denominator //= 2
+    while denominator % 5 == 0:
+        denominator //= 5
+    return denominator == 1
 
 
 def _snap(total: float, terms: list[float]) -> float:

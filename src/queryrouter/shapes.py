@@ -1,0 +1,63 @@
+"""Query shapes: a query with its plain numbers taken out, so "19.2 lbs to kg" and "3.5 lbs to kg" are one
+shape ("#.# lbs to kg") and the router can answer the second from what it decided for the first.
+
+Only plain numbers count ("19.2", "5", the 155 of "155lb"): digits inside a word ("l/100km", "ft2"),
+exponents, fractions, signs and thousands separators stay in the shape as typed, so every query of a shape
+reads the same way up to its amounts. The router still checks that before trusting a shape (router.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .numbers import MAX_DIGITS
+
+_NUMBER_RE = re.compile(r"(?<![\w.,/^])([0-9]+)(?:\.([0-9]+))?(?![\w.,/^]?[0-9])", re.ASCII)
+_INTEGER, _DECIMAL = "\x00", "\x00.\x00"  # placeholders; a query holding NUL has no shape
+_PROBE_INTEGERS = ("7", "13", "29", "41")
+_PROBE_DECIMALS = ("2.5", "6.75", "3.25", "8.5")
+
+
+@dataclass(frozen=True)
+class Shape:
+    key: str
+    numbers: tuple[str, ...]  # the plain numbers of the query, in order
+
+    def values(self) -> tuple[Fraction, ...]:
+        return tuple(_value(number) for number in self.numbers)
+
+    def probe(self) -> Shape:
+        """The same shape with other amounts, none equal to the query's: to check a reading that was
+        decided on one query holds for its whole shape."""
+        numbers = tuple(next(p for p in (_PROBE_DECIMALS if "." in number else _PROBE_INTEGERS)[index % 2:]
+                             if _value(p) != _value(number))
+                        for index, number in enumerate(self.numbers))
+        return Shape(self.key, numbers)
+
+    def text(self) -> str:
+        """The key with this shape's numbers put back: the query itself, or a probe."""
+        numbers = iter(self.numbers)
+        return re.sub(f"{re.escape(_DECIMAL)}|{_INTEGER}", lambda _: next(numbers), self.key)
+
+
+def shape(query: str) -> Shape | None:
+    """`query`'s shape, or None when it has no plain number (nothing to share) or one too long to read."""
+    if _INTEGER in query:
+        return None
+    numbers: list[str] = []
+
+    def mask(match: re.Match[str]) -> str:
+        numbers.append(match.group())
+        return _DECIMAL if match.group(2) else _INTEGER
+
+    key = _NUMBER_RE.sub(mask, query)
+    if not numbers or any(len(number) > MAX_DIGITS for number in numbers):
+        return None
+    return Shape(key, tuple(numbers))
+
+
+def _value(number: str) -> Fraction:
+    whole, _, decimals = number.partition(".")
+    return Fraction(int(whole + decimals), 10 ** len(decimals)) if decimals else Fraction(int(whole))

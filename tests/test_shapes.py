@@ -1,0 +1,94 @@
+"""Shape plans (shapes.py, Router._plan): a query answered from the plan of its shape must get exactly the
+answer the whole pipeline gives, whatever its amounts."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from queryrouter import Router
+from queryrouter.shapes import Shape, shape
+
+GRAMMARS = Path(__file__).resolve().parents[1] / "grammars"
+CORPUS = [example["query"] for path in sorted(GRAMMARS.glob("*.examples.toml"))
+          for example in tomllib.loads(path.read_text(encoding="utf-8"))["example"]]
+SHAPED = [found for query in CORPUS if (found := shape(query)) is not None]
+
+
+@pytest.fixture(scope="module")
+def planned() -> Router:
+    """A Router that has seen the whole corpus, so it holds a plan for every shape that can have one."""
+    router = Router(strict=True)
+    for query in CORPUS:
+        router.route(query)
+    return router
+
+
+FULL = Router(strict=True, cache_size=0)  # no Result cache, no plans: every query the long way
+
+
+def test_most_corpus_conversions_have_a_plan(planned: Router) -> None:
+    plans = [plan for plan in planned._plans.values() if plan is not None]  # noqa: SLF001
+    assert len(plans) > 150, len(plans)
+    assert planned._plans[shape("19.2 lbs to kg").key] is not None  # type: ignore[union-attr]  # noqa: SLF001
+
+
+@pytest.mark.parametrize("query", ["-40 c to f", "5k m to miles", "1.5 million cm to km", "19 2 lbs to kg",
+                                   "19,2 kg to lb", "5 florbs to kg", "15% of 80", "60000 10", "3.5e3 g to kg",
+                                   "1 1/2 cups to ml"])
+def test_shapes_that_read_their_numbers_otherwise_have_no_plan(planned: Router, query: str) -> None:
+    found = shape(query)
+    assert found is None or planned._plans.get(found.key) is None  # noqa: SLF001
+    assert planned.route(query) == FULL.route(query)
+
+
+def test_a_planned_shape_is_answered_without_the_parser(planned: Router, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_parsing(*_: object) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr("queryrouter.router.parse", no_parsing)
+    result = planned.route("123.4 lbs to kg")
+    assert result.ok and result.text == "123.4 lb = 55.97 kg"
+    with pytest.raises(AssertionError):  # a shape it has not seen is parsed
+        planned.route("123.4 lbs to stone and pounds and ounces")
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(SHAPED), st.data())
+def test_planned_answers_equal_the_full_pipeline(planned: Router, query: Shape, data: st.DataObject) -> None:
+    integers = st.integers(0, 10**9).map(str)
+    decimals = st.tuples(st.integers(0, 10**6), st.integers(0, 10**4)).map(lambda pair: f"{pair[0]}.{pair[1]}")
+    numbers = tuple(data.draw(decimals if "." in number else integers) for number in query.numbers)
+    text = Shape(query.key, numbers).text()
+    assert planned.route(text) == FULL.route(text), text
+
+
+@pytest.mark.parametrize(("query", "key", "numbers"), [
+    ("19.2 lbs to kg", "\0.\0 lbs to kg", ("19.2",)),
+    ("155lb to kg", "\0lb to kg", ("155",)),
+    ("5 ft 3 in to cm", "\0 ft \0 in to cm", ("5", "3")),
+    ("8 l/100km to mpg", "\0 l/100km to mpg", ("8",)),        # digits inside a unit word are the unit's
+    ("500 ft2 to m2", "\0 ft2 to m2", ("500",)),
+    ("3.5e3 g to kg", "3.5e3 g to kg", ()),                    # an exponent, a fraction, a thousands
+    ("1/2 cup to ml", "1/2 cup to ml", ()),                    # separator or a decimal comma stays as typed
+    ("60,000 m to km", "60,000 m to km", ()),
+    ("19,2 kg", "19,2 kg", ()),
+])
+def test_shape_takes_out_only_plain_numbers(query: str, key: str, numbers: tuple[str, ...]) -> None:
+    found = shape(query)
+    if not numbers:
+        assert found is None
+        return
+    assert found is not None
+    assert (found.key, found.numbers) == (key, numbers)
+    assert found.text() == query
+    probe = found.probe()
+    assert probe.key == found.key and all(a != b for a, b in zip(probe.values(), found.values()))
+
+
+def test_a_query_with_a_nul_has_no_shape() -> None:
+    assert shape("5 kg\0 to lb") is None
