@@ -110,9 +110,9 @@ def test_a_typed_amount_is_shown_exactly_as_typed(digits: int, places: int) -> N
     """"19.2 lbs" shows 19.2 and "0.125 cup" 0.125: every decimal of up to 12 digits comes back exactly."""
     from fractions import Fraction
 
-    from queryrouter.intents.conversion import _shown
+    from queryrouter.prepared import shown_amount
 
     value = Fraction(digits, 10**places)
-    shown = _shown(value)
+    shown = shown_amount(value)
     assert Fraction(shown) == value or abs(value) < Fraction(1, 10**6) or len(str(abs(digits))) > 12
     assert not shown.endswith(".") and ("." not in shown or not shown.endswith("0"))

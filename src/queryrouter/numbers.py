@@ -1,10 +1,8 @@
-"""Numbers as people type them, read exactly as Fractions, and the grammar's shared number rules."""
+"""Numbers as people type them, read exactly as Fractions."""
 
 from __future__ import annotations
 
 from fractions import Fraction
-
-from lark import Token, Transformer, v_args
 
 # Longest accepted number text and largest exponent: bounds the work a single token can cause.
 MAX_DIGITS = 60
@@ -73,23 +71,3 @@ def parse_fraction(text: str) -> Fraction:
     if int(denominator) == 0:
         raise InvalidNumber(f"{text} divides by zero")
     return Fraction(parse_decimal(numerator), parse_decimal(denominator))
-
-
-@v_args(inline=True)
-class NumberReader(Transformer):
-    """Turns common.lark's `number` rule into a Fraction."""
-
-    def decimal(self, token: Token) -> Fraction:
-        return parse_decimal(token)
-
-    def fraction(self, token: Token) -> Fraction:
-        return parse_fraction(token)
-
-    def mixed(self, whole: Token, part: Token) -> Fraction:
-        return parse_decimal(whole) + parse_fraction(part)
-
-    def word_number(self, token: Token) -> Fraction:
-        return parse_number_words(token)
-
-    def scaled_number(self, number: Token, words: Token) -> Fraction:
-        return parse_number_words(words, start=parse_decimal(number))

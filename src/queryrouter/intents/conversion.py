@@ -3,15 +3,13 @@
 The grammar only says which words are numbers and which are unit phrases; here the unit phrases are
 resolved (units.py), the readings that need a choice are made (temperature letters, "5k", oz as mass or
 volume, an ingredient's density, mpg <-> l/100km) and every choice is written into `interpreted_as`.
+The decisions become a Prepared conversion (prepared.py), which turns the amounts into the answer.
 """
 
 from __future__ import annotations
 
-import math
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from importlib import resources
@@ -20,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 from lark import Token, Transformer, v_args
 from lark.visitors import merge_transformers
 
-from ..formatting import clean_float, format_number, round_to
-from ..numbers import MAX_EXPONENT, InvalidNumber, NumberReader
-from ..result import Alternative, Amount, ConversionAnswer, Result, Status
+from ..formatting import format_number
+from ..numbers import MAX_EXPONENT, InvalidNumber
+from ..prepared import Leg, Parts, Prepared, Reading, Refusal, shown_amount
+from ..result import Result, Status
+from .common import NumberReader
 
 if TYPE_CHECKING:
     import pint
@@ -31,12 +31,10 @@ if TYPE_CHECKING:
     from ..router import Router
     from ..units import UnitMatch, Units
 
-NAME = "conversion"
 _FILLER_WORDS = frozenset({"of", "the", "a", "an"})
 _THOUSAND = ("k", "K")
 UNIT_LIKE = 75  # how close (rapidfuzz ratio) an unknown word must be to a unit to be reported as a typo
 LARGEST = Fraction(10) ** MAX_EXPONENT  # beyond this a number is not a measurement (and floats overflow)
-_SMALLEST_PLAIN = Fraction(1, 10**6)  # below it format_number writes an exponent (1e-7)
 
 
 @dataclass(frozen=True)
@@ -143,25 +141,11 @@ class _Item:
     leftover: tuple[str, ...]
 
 
-class _Refusal(Exception):
-    """A typed failure found while converting; it becomes a failure Result."""
-
-    def __init__(self, status: Status, text: str, suggestions: tuple[str, ...] = ()) -> None:
-        super().__init__(text)
-        self.status = status
-        self.suggestions = suggestions
-
-    def result(self, original: str) -> Result:
-        confidence = 0.5 if self.status is Status.UNKNOWN_UNIT else 0.8
-        return Result.failure(original, NAME, self.status, str(self), suggestions=self.suggestions,
-                              confidence=confidence)
-
-
 def answer(request: Conversion, query: Normalized, router: Router) -> Result | None:
     """The converted amount, a typed failure, or None when the text is not a conversion after all."""
     try:
         prepared = _prepare(request, query, router.units)
-    except _Refusal as refusal:
+    except Refusal as refusal:
         return refusal.result(query.original)
     return None if prepared is None else prepared.apply(query.original, prepared.values)
 
@@ -171,7 +155,7 @@ def prepare(request: Conversion, query: Normalized, router: Router) -> Prepared 
     when the query is declined or refused before any amount is looked at."""
     try:
         return _prepare(request, query, router.units)
-    except _Refusal:
+    except Refusal:
         return None
 
 
@@ -180,14 +164,14 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
     request = replace(request, source=tuple(_thousands(p, request.target, units, notes) for p in request.source))
     for piece in request.source:
         if abs(piece.value) > LARGEST:
-            raise _Refusal(Status.INVALID_NUMBER, "The number is too large to be a measurement.")
+            raise Refusal(Status.INVALID_NUMBER, "The number is too large to be a measurement.")
     sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text))
     if sources is None or targets is None:
         return None
     items = [_Item(p.value, m.unit, p.words[m.used:]) for p, m in zip(request.source, sources)]
     if not targets:
-        shown = " ".join(f"{_shown(i.value)} {units.symbol(i.unit)}" for i in items)
-        raise _Refusal(Status.MISSING_TARGET, f"Convert {shown} to what? Name a unit, e.g. '{shown} to …'.")
+        shown = " ".join(f"{shown_amount(i.value)} {units.symbol(i.unit)}" for i in items)
+        raise Refusal(Status.MISSING_TARGET, f"Convert {shown} to what? Name a unit, e.g. '{shown} to …'.")
     goal = [m.unit for m in targets]
     leftovers = [w for i in items for w in i.leftover if w.lower() not in _FILLER_WORDS]
     target_leftover = [w for words, m in zip(request.target, targets) for w in words[m.used:]
@@ -229,7 +213,7 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool) -> tuple[lis
                 return None, None
             suggestions = tuple(units.suggest(words[0]))
             hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-            raise _Refusal(Status.UNKNOWN_UNIT, f"Unknown unit {words[0]!r}.{hint}", suggestions)
+            raise Refusal(Status.UNKNOWN_UNIT, f"Unknown unit {words[0]!r}.{hint}", suggestions)
     return [m for m in sources if m], [m for m in targets if m]
 
 
@@ -239,132 +223,13 @@ def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, 
         return piece
     rest = piece.words[1:]
     if rest and units.resolve(rest) is not None:
-        notes.append(f"read '{_shown(piece.value)}k' as {_shown(piece.value * 1000)}")
+        notes.append(f"read '{shown_amount(piece.value)}k' as {shown_amount(piece.value * 1000)}")
         return replace(piece, value=piece.value * 1000, words=rest)
     goal = units.resolve(target[0]) if target else None
     if goal is not None and units.is_length(goal.unit):
-        notes.append(f"read '{_shown(piece.value)}k' as {_shown(piece.value)} km")
+        notes.append(f"read '{shown_amount(piece.value)}k' as {shown_amount(piece.value)} km")
         return replace(piece, words=("km", *rest))
     return piece
-
-
-ABSOLUTE_ZERO_SLACK = 1e-9  # kelvin: -459.67 °F is absolute zero, though its float line gives -5.7e-14 K
-
-
-@dataclass(frozen=True)
-class _Leg:
-    """How amounts in one source unit reach the goal unit: value x factor + offset, or one over it."""
-
-    name: str
-    symbol: str
-    factor: float
-    offset: float = 0.0
-    inverse: bool = False  # reciprocal units (mpg <-> l/100km)
-    kelvin: tuple[float, float] | None = None  # a temperature's line to kelvin, to refuse below absolute zero
-
-    def apply(self, value: Fraction, shown: str, goal_symbol: str) -> float:
-        number = float(value)
-        if self.kelvin is not None and number * self.kelvin[0] + self.kelvin[1] < -ABSOLUTE_ZERO_SLACK:
-            raise _Refusal(Status.BELOW_ABSOLUTE_ZERO, f"{shown} {self.symbol} is below absolute zero.")
-        if self.inverse:
-            if value == 0:
-                raise _Refusal(Status.OUT_OF_RANGE, f"0 {self.symbol} is infinite in {goal_symbol}.")
-            return 1.0 / (number * self.factor)
-        return number * self.factor + self.offset
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """One reading of the source units and the goal: the answer's, or an alternative's."""
-
-    legs: tuple[_Leg, ...]
-    goal: str
-    goal_symbol: str
-    substance: str  # " flour" when a density turns mass into volume, else ""
-
-    def total(self, values: Sequence[Fraction], shown: Sequence[str]) -> float:
-        amounts = [leg.apply(v, s, self.goal_symbol) for leg, v, s in zip(self.legs, values, shown)]
-        return clean_float(_snap(sum(amounts), amounts))
-
-    def source_text(self, shown: Sequence[str]) -> str:
-        return " ".join(f"{s} {leg.symbol}" for leg, s in zip(self.legs, shown)) + self.substance
-
-    def source_names(self, shown: Sequence[str]) -> str:
-        return " + ".join(f"{s} {leg.name}" for leg, s in zip(self.legs, shown))
-
-    def alternative(self, values: Sequence[Fraction], shown: Sequence[str]) -> Alternative | None:
-        try:
-            total = self.total(values, shown)
-        except _Refusal:
-            return None
-        return Alternative(f"{self.source_names(shown)} -> {self.goal}",
-                           f"{self.source_text(shown)} = {format_number(total)} {self.goal_symbol}")
-
-
-@dataclass(frozen=True)
-class _Parts:
-    """An answer split into several units ("feet and inches"): (name, symbol, size in the smallest unit)
-    for each, largest first, and the factor from the goal to the smallest."""
-
-    units: tuple[tuple[str, str, float], ...]
-    to_smallest: float
-
-    def split(self, total: float) -> tuple[Amount, ...]:
-        """180 cm -> 5 ft 10.87 in: whole larger units, the smallest rounded, carried so never 5 ft 12 in."""
-        remaining = round_to(total * self.to_smallest, 2)
-        sign = -1 if remaining < 0 else 1
-        remaining = abs(remaining)
-        parts: list[Amount] = []
-        for name, _symbol, size in self.units[:-1]:
-            count = math.floor(remaining / size + 1e-9)
-            remaining = round_to(remaining - count * size, 2)
-            parts.append(Amount(float(sign * count), name))
-        parts.append(Amount(sign * remaining, self.units[-1][0]))
-        return tuple(parts)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A conversion with every unit decision made: applying it to amounts is arithmetic and formatting.
-
-    Built from plain names and factors, not pint objects, so the router can keep one per query shape
-    ("N lbs to kg") and answer the next amount without the parser or pint."""
-
-    values: tuple[Fraction, ...]  # the amounts of the query it was prepared from
-    reading: _Reading
-    parts: _Parts | None
-    notes: tuple[str, ...]
-    alternatives: tuple[_Reading, ...]
-
-    def apply(self, original: str, values: Sequence[Fraction]) -> Result:
-        """The answer for `values`, one per source unit; a refusal that depends on them (below absolute
-        zero, 0 mpg) is a failure Result."""
-        try:
-            return self._apply(original, values)
-        except _Refusal as refusal:
-            return refusal.result(original)
-
-    def _apply(self, original: str, values: Sequence[Fraction]) -> Result:
-        reading, shown = self.reading, [_shown(v) for v in values]
-        total = reading.total(values, shown)
-        if not math.isfinite(total):
-            raise _Refusal(Status.OUT_OF_RANGE, "The answer is too large to show.")
-        if self.parts is not None:
-            parts = self.parts.split(total)
-            shown_target = " ".join(f"{format_number(p.value)} {symbol}"
-                                    for p, (_, symbol, _) in zip(parts, self.parts.units))
-            goals = " and ".join(name for name, _, _ in self.parts.units)
-        else:
-            parts, shown_target, goals = (), f"{format_number(total)} {reading.goal_symbol}", reading.goal
-        interpreted = f"{reading.source_names(shown)} -> {goals}"
-        if self.notes:
-            interpreted += f" ({'; '.join(self.notes)})"
-        answer = ConversionAnswer(tuple(Amount(float(v), leg.name) for v, leg in zip(values, reading.legs)),
-                                  Amount(total, reading.goal), parts)
-        alternatives = tuple(found for other in self.alternatives
-                             if (found := other.alternative(values, shown)) is not None)
-        return Result(original, NAME, Status.OK, f"{reading.source_text(shown)} = {shown_target}", interpreted,
-                      0.85 if self.notes else 0.95, alternatives=alternatives, answer=answer)
 
 
 def _decide(values: tuple[Fraction, ...], sources: list[pint.Unit], goal: list[pint.Unit],
@@ -375,14 +240,14 @@ def _decide(values: tuple[Fraction, ...], sources: list[pint.Unit], goal: list[p
     goal = [_fluid_if_volume(goal[0], sources[0], units, notes), *goal[1:]]
     for unit in goal[1:]:
         if not units.compatible(unit, goal[0]) or units.is_temperature(unit):
-            raise _Refusal(Status.INCOMPATIBLE_UNITS, f"Cannot split an answer into {units.name(goal[0])} "
+            raise Refusal(Status.INCOMPATIBLE_UNITS, f"Cannot split an answer into {units.name(goal[0])} "
                                                       f"and {units.name(unit)}.")
     sources = [_fluid_if_volume(unit, goal[0], units, notes) for unit in sources]
     reading = _reading(sources, goal[0], substance, units, notes)
     parts = None
     if len(goal) > 1:
         smallest = goal[-1]
-        parts = _Parts(tuple((units.name(u), units.symbol(u), units.convert(Fraction(1), u, smallest)) for u in goal),
+        parts = Parts(tuple((units.name(u), units.symbol(u), units.convert(Fraction(1), u, smallest)) for u in goal),
                        units.convert(Fraction(1), goal[0], smallest))
     alternatives = []
     if substance is not None and weighed != (sources, goal[0]):
@@ -393,31 +258,31 @@ def _decide(values: tuple[Fraction, ...], sources: list[pint.Unit], goal: list[p
 
 
 def _reading(sources: list[pint.Unit], goal: pint.Unit, substance: _Ingredient | None, units: Units,
-             notes: list[str]) -> _Reading:
+             notes: list[str]) -> Reading:
     legs = tuple(_leg(unit, goal, substance, units, notes) for unit in sources)
     weighed = substance is not None and any(_mass_and_volume(unit, goal, units) for unit in sources)
-    return _Reading(legs, units.name(goal), units.symbol(goal), f" {substance.name}" if weighed and substance else "")
+    return Reading(legs, units.name(goal), units.symbol(goal), f" {substance.name}" if weighed and substance else "")
 
 
 def _leg(unit: pint.Unit, goal: pint.Unit, substance: _Ingredient | None, units: Units,
-         notes: list[str]) -> _Leg:
-    """How `unit` converts to `goal`, or a _Refusal saying why it cannot."""
+         notes: list[str]) -> Leg:
+    """How `unit` converts to `goal`, or a Refusal saying why it cannot."""
     name, symbol = units.name(unit), units.symbol(unit)
     if units.compatible(unit, goal):
         factor, offset = units.affine(unit, goal)
-        return _Leg(name, symbol, factor, offset,
+        return Leg(name, symbol, factor, offset,
                     kelvin=units.to_kelvin(unit) if units.is_temperature(unit) else None)
     if _mass_and_volume(unit, goal, units):
         if substance is None:
-            raise _Refusal(Status.INCOMPATIBLE_UNITS,
+            raise Refusal(Status.INCOMPATIBLE_UNITS,
                            f"Converting {name} ({_kind(unit, units)}) to {units.name(goal)} ({_kind(goal, units)}) "
                            f"needs a substance, e.g. '1 cup flour in grams'.")
         notes.append(f"{substance.name} weighs {format_number(substance.grams_per_cup)} g per US cup")
-        return _Leg(name, symbol, units.density_factor(unit, goal, substance.grams_per_cup))
+        return Leg(name, symbol, units.density_factor(unit, goal, substance.grams_per_cup))
     if units.reciprocal(unit, goal):
         notes.append(f"{symbol} and {units.symbol(goal)} are reciprocal: the answer is one over the converted value")
-        return _Leg(name, symbol, units.reciprocal_factor(unit, goal), inverse=True)
-    raise _Refusal(Status.INCOMPATIBLE_UNITS,
+        return Leg(name, symbol, units.reciprocal_factor(unit, goal), inverse=True)
+    raise Refusal(Status.INCOMPATIBLE_UNITS,
                    f"Cannot convert {name} ({units.kind(unit)}) to {units.name(goal)} ({units.kind(goal)}).")
 
 
@@ -445,10 +310,10 @@ def _fluid_if_volume(unit: pint.Unit, other: pint.Unit, units: Units, notes: lis
 
 
 def _other_readings(sources: list[pint.Unit], goal: pint.Unit, substance: _Ingredient | None,
-                    units: Units) -> list[_Reading]:
+                    units: Units) -> list[Reading]:
     """The same query with the other readings of words that have several (ton: metric, long; US or UK
     volumes, switched on both sides together so a reading never mixes the two systems)."""
-    found: list[_Reading] = []
+    found: list[Reading] = []
     for choice in range(max((len(units.alternatives(u)) for u in (*sources, goal)), default=0)):
         changed, other_goal = [_swap(unit, choice, units) for unit in sources], _swap(goal, choice, units)
         if changed != sources or other_goal != goal:
@@ -462,41 +327,8 @@ def _swap(unit: pint.Unit, choice: int, units: Units) -> pint.Unit:
 
 
 def _alternative(sources: list[pint.Unit], goal: pint.Unit, substance: _Ingredient | None,
-                 units: Units) -> list[_Reading]:
+                 units: Units) -> list[Reading]:
     try:
         return [_reading(sources, goal, substance, units, [])]
-    except _Refusal:
+    except Refusal:
         return []
-
-
-def _shown(value: Fraction) -> str:
-    """A typed amount for people as typed ("1000.5 m", not "1001 m"), up to 12 significant digits; 1e99 is
-    not written out in 100 digits, and 1/3 cup is shown rounded."""
-    if abs(value) >= 10**15:
-        return format_number(float(value))
-    if value.denominator == 1:
-        return str(value.numerator)
-    if _finite_decimal(value.denominator) and abs(value) >= _SMALLEST_PLAIN:  # as typed: 19.2, 0.125
-        exact = Decimal(value.numerator) / Decimal(value.denominator)
-        if len(exact.as_tuple().digits) <= 12:
-            return f"{exact:f}"
-    for digits in range(4, 13):
-        shown = format_number(value, significant=digits)
-        if Fraction(shown) == value:
-            return shown
-    return format_number(value)
-
-
-def _finite_decimal(denominator: int) -> bool:
-    """Whether 1/denominator has a finite decimal expansion (only 2s and 5s divide it)."""
-    while denominator % 2 == 0:
-        denominator //= 2
-    while denominator % 5 == 0:
-        denominator //= 5
-    return denominator == 1
-
-
-def _snap(total: float, terms: list[float]) -> float:
-    """Float noise around zero from offset scales (32 °F -> 5.7e-14 °C) is zero."""
-    scale = max((abs(t) for t in terms), default=0.0)
-    return 0.0 if abs(total) < 1e-9 * max(scale, 1.0) else total

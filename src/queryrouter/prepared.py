@@ -1,0 +1,186 @@
+"""A conversion with every unit decision made, applied to amounts: arithmetic and formatting only.
+
+intents/conversion.py decides (with pint) how each unit of a query converts; what it decides is kept here
+as plain names and factors, so the router can keep it per query shape ("# lbs to kg") in memory or on
+disk, and answer the next amount of that shape without lark or pint loaded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from .formatting import clean_float, format_number, round_to
+from .result import Alternative, Amount, ConversionAnswer, Result, Status
+
+NAME = "conversion"
+_SMALLEST_PLAIN = Fraction(1, 10**6)  # below it format_number writes an exponent (1e-7)
+
+
+class Refusal(Exception):
+    """A typed failure found while converting; it becomes a failure Result."""
+
+    def __init__(self, status: Status, text: str, suggestions: tuple[str, ...] = ()) -> None:
+        super().__init__(text)
+        self.status = status
+        self.suggestions = suggestions
+
+    def result(self, original: str) -> Result:
+        confidence = 0.5 if self.status is Status.UNKNOWN_UNIT else 0.8
+        return Result.failure(original, NAME, self.status, str(self), suggestions=self.suggestions,
+                              confidence=confidence)
+
+
+ABSOLUTE_ZERO_SLACK = 1e-9  # kelvin: -459.67 °F is absolute zero, though its float line gives -5.7e-14 K
+
+
+@dataclass(frozen=True)
+class Leg:
+    """How amounts in one source unit reach the goal unit: value x factor + offset, or one over it."""
+
+    name: str
+    symbol: str
+    factor: float
+    offset: float = 0.0
+    inverse: bool = False  # reciprocal units (mpg <-> l/100km)
+    kelvin: tuple[float, float] | None = None  # a temperature's line to kelvin, to refuse below absolute zero
+
+    def apply(self, value: Fraction, shown: str, goal_symbol: str) -> float:
+        number = float(value)
+        if self.kelvin is not None and number * self.kelvin[0] + self.kelvin[1] < -ABSOLUTE_ZERO_SLACK:
+            raise Refusal(Status.BELOW_ABSOLUTE_ZERO, f"{shown} {self.symbol} is below absolute zero.")
+        if self.inverse:
+            if value == 0:
+                raise Refusal(Status.OUT_OF_RANGE, f"0 {self.symbol} is infinite in {goal_symbol}.")
+            return 1.0 / (number * self.factor)
+        return number * self.factor + self.offset
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One reading of the source units and the goal: the answer's, or an alternative's."""
+
+    legs: tuple[Leg, ...]
+    goal: str
+    goal_symbol: str
+    substance: str  # " flour" when a density turns mass into volume, else ""
+
+    def total(self, values: Sequence[Fraction], shown: Sequence[str]) -> float:
+        amounts = [leg.apply(v, s, self.goal_symbol) for leg, v, s in zip(self.legs, values, shown)]
+        return clean_float(_snap(sum(amounts), amounts))
+
+    def source_text(self, shown: Sequence[str]) -> str:
+        return " ".join(f"{s} {leg.symbol}" for leg, s in zip(self.legs, shown)) + self.substance
+
+    def source_names(self, shown: Sequence[str]) -> str:
+        return " + ".join(f"{s} {leg.name}" for leg, s in zip(self.legs, shown))
+
+    def alternative(self, values: Sequence[Fraction], shown: Sequence[str]) -> Alternative | None:
+        try:
+            total = self.total(values, shown)
+        except Refusal:
+            return None
+        return Alternative(f"{self.source_names(shown)} -> {self.goal}",
+                           f"{self.source_text(shown)} = {format_number(total)} {self.goal_symbol}")
+
+
+@dataclass(frozen=True)
+class Parts:
+    """An answer split into several units ("feet and inches"): (name, symbol, size in the smallest unit)
+    for each, largest first, and the factor from the goal to the smallest."""
+
+    units: tuple[tuple[str, str, float], ...]
+    to_smallest: float
+
+    def split(self, total: float) -> tuple[Amount, ...]:
+        """180 cm -> 5 ft 10.87 in: whole larger units, the smallest rounded, carried so never 5 ft 12 in."""
+        remaining = round_to(total * self.to_smallest, 2)
+        sign = -1 if remaining < 0 else 1
+        remaining = abs(remaining)
+        parts: list[Amount] = []
+        for name, _symbol, size in self.units[:-1]:
+            count = math.floor(remaining / size + 1e-9)
+            remaining = round_to(remaining - count * size, 2)
+            parts.append(Amount(float(sign * count), name))
+        parts.append(Amount(sign * remaining, self.units[-1][0]))
+        return tuple(parts)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A conversion with every unit decision made: applying it to amounts is arithmetic and formatting.
+
+    Built from plain names and factors, not pint objects, so the router can keep one per query shape
+    ("N lbs to kg") and answer the next amount without the parser or pint."""
+
+    values: tuple[Fraction, ...]  # the amounts of the query it was prepared from
+    reading: Reading
+    parts: Parts | None
+    notes: tuple[str, ...]
+    alternatives: tuple[Reading, ...]
+
+    def apply(self, original: str, values: Sequence[Fraction]) -> Result:
+        """The answer for `values`, one per source unit; a refusal that depends on them (below absolute
+        zero, 0 mpg) is a failure Result."""
+        try:
+            return self._apply(original, values)
+        except Refusal as refusal:
+            return refusal.result(original)
+
+    def _apply(self, original: str, values: Sequence[Fraction]) -> Result:
+        reading, shown = self.reading, [shown_amount(v) for v in values]
+        total = reading.total(values, shown)
+        if not math.isfinite(total):
+            raise Refusal(Status.OUT_OF_RANGE, "The answer is too large to show.")
+        if self.parts is not None:
+            parts = self.parts.split(total)
+            shown_target = " ".join(f"{format_number(p.value)} {symbol}"
+                                    for p, (_, symbol, _) in zip(parts, self.parts.units))
+            goals = " and ".join(name for name, _, _ in self.parts.units)
+        else:
+            parts, shown_target, goals = (), f"{format_number(total)} {reading.goal_symbol}", reading.goal
+        interpreted = f"{reading.source_names(shown)} -> {goals}"
+        if self.notes:
+            interpreted += f" ({'; '.join(self.notes)})"
+        answer = ConversionAnswer(tuple(Amount(float(v), leg.name) for v, leg in zip(values, reading.legs)),
+                                  Amount(total, reading.goal), parts)
+        alternatives = tuple(found for other in self.alternatives
+                             if (found := other.alternative(values, shown)) is not None)
+        return Result(original, NAME, Status.OK, f"{reading.source_text(shown)} = {shown_target}", interpreted,
+                      0.85 if self.notes else 0.95, alternatives=alternatives, answer=answer)
+
+
+def shown_amount(value: Fraction) -> str:
+    """A typed amount for people as typed ("1000.5 m", not "1001 m"), up to 12 significant digits; 1e99 is
+    not written out in 100 digits, and 1/3 cup is shown rounded."""
+    if abs(value) >= 10**15:
+        return format_number(float(value))
+    if value.denominator == 1:
+        return str(value.numerator)
+    if _finite_decimal(value.denominator) and abs(value) >= _SMALLEST_PLAIN:  # as typed: 19.2, 0.125
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        if len(exact.as_tuple().digits) <= 12:
+            return f"{exact:f}"
+    for digits in range(4, 13):
+        shown = format_number(value, significant=digits)
+        if Fraction(shown) == value:
+            return shown
+    return format_number(value)
+
+
+def _finite_decimal(denominator: int) -> bool:
+    """Whether 1/denominator has a finite decimal expansion (only 2s and 5s divide it)."""
+    while denominator % 2 == 0:
+        denominator //= 2
+    while denominator % 5 == 0:
+        denominator //= 5
+    return denominator == 1
+
+
+def _snap(total: float, terms: list[float]) -> float:
+    """Float noise around zero from offset scales (32 °F -> 5.7e-14 °C) is zero."""
+    scale = max((abs(t) for t in terms), default=0.0)
+    return 0.0 if abs(total) < 1e-9 * max(scale, 1.0) else total
