@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--glossary", action="append", default=[], metavar="FILE",
                         help="a TOML, JSON or CSV glossary searched before the default (repeatable)")
     parser.add_argument("--imperial", action="store_true", help="UK imperial cups, pints, gallons")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="do not read or write the conversion plans kept in $XDG_CACHE_HOME/queryrouter")
     parser.add_argument("--version", action="version", version=f"queryrouter {__version__}")
     return parser
 
@@ -104,9 +106,11 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, router: Rout
 
 
 def _router(args: argparse.Namespace) -> Router:
+    from .plan_store import default_path
     from .router import Router
 
-    return Router(glossary=args.glossary or None, volume_system="imperial" if args.imperial else "us")
+    return Router(glossary=args.glossary or None, volume_system="imperial" if args.imperial else "us",
+                  plan_store=None if args.no_cache else default_path())
 
 
 # --- one query ---------------------------------------------------------------------------------------

@@ -7,11 +7,13 @@ disk, and answer the next amount of that shape without lark or pint loaded.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from .formatting import clean_float, format_number, round_to
 from .result import Alternative, Amount, ConversionAnswer, Result, Status
@@ -121,6 +123,27 @@ class Prepared:
     parts: Parts | None
     notes: tuple[str, ...]
     alternatives: tuple[Reading, ...]
+
+    def to_json(self) -> str:
+        """Everything but the amounts, for plan_store.py; floats keep every bit (JSON writes their repr)."""
+        data = asdict(self)
+        del data["values"]
+        return json.dumps(data, ensure_ascii=False, allow_nan=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Prepared:
+        """The inverse of to_json; malformed text raises ValueError, KeyError or TypeError."""
+        data = json.loads(text)
+
+        def reading(fields: dict[str, Any]) -> Reading:
+            legs = tuple(Leg(**{**leg, "kelvin": tuple(leg["kelvin"]) if leg["kelvin"] else None})
+                         for leg in fields["legs"])
+            return Reading(legs, fields["goal"], fields["goal_symbol"], fields["substance"])
+
+        parts = data["parts"]
+        return cls((), reading(data["reading"]),
+                   Parts(tuple(tuple(unit) for unit in parts["units"]), parts["to_smallest"]) if parts else None,
+                   tuple(data["notes"]), tuple(reading(other) for other in data["alternatives"]))
 
     def apply(self, original: str, values: Sequence[Fraction]) -> Result:
         """The answer for `values`, one per source unit; a refusal that depends on them (below absolute

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from lark.exceptions import VisitError
 
     from .glossary import Glossary
-    from .intents.conversion import Prepared
+    from .plan_store import PlanStore
+    from .prepared import Prepared
     from .units import Units
 
 MAX_QUERY_LENGTH = 300
@@ -49,7 +50,8 @@ class Router:
     def __init__(self, *, glossary: Any = None, unit_definitions: Iterable[str] = (),
                  registry: pint.UnitRegistry | None = None, volume_system: str = "us",
                  answerers: Mapping[str, Answerer] | None = None, strict: bool = False,
-                 max_length: int = MAX_QUERY_LENGTH, cache_size: int = CACHE_SIZE) -> None:
+                 max_length: int = MAX_QUERY_LENGTH, cache_size: int = CACHE_SIZE,
+                 plan_store: str | os.PathLike[str] | None = None) -> None:
         from .units import VOLUME_SYSTEMS
 
         if volume_system not in VOLUME_SYSTEMS:
@@ -69,6 +71,9 @@ class Router:
         self.strict = strict
         self.max_length = max_length
         self.cache_size = cache_size
+        # Conversion shapes shared with other processes through a file (plan_store.py); not with a registry
+        # or answerers of the caller's own, whose effect on a plan no fingerprint can see.
+        self.plan_store = plan_store if registry is None and not answerers and cache_size else None
         self._build()
 
     def _build(self) -> None:
@@ -78,6 +83,11 @@ class Router:
         self._glossary: Glossary | None = None
         self._reader: Transformer | None = None
         self._plans: dict[str, Prepared | None] = {}  # shape key -> its prepared conversion, None if it has none
+        self._store: PlanStore | None = None
+        if self.plan_store is not None:
+            from .plan_store import PlanStore
+
+            self._store = PlanStore(self.plan_store, f"{self.volume_system}|{'|'.join(self._unit_definitions)}")
         self._cached_route: Callable[[str], Result] = (
             lru_cache(maxsize=self.cache_size)(self._route) if self.cache_size else self._route)
 
@@ -115,7 +125,7 @@ class Router:
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for built in ("_lock", "_units", "_glossary", "_reader", "_plans", "_cached_route"):
+        for built in ("_lock", "_units", "_glossary", "_reader", "_plans", "_store", "_cached_route"):
             state.pop(built)
         return state
 
@@ -148,6 +158,8 @@ class Router:
         seen = shape(query) if learn and trace is None and self.cache_size else None
         if seen is not None:
             plan = self._plans.get(seen.key, _UNSEEN)
+            if plan is _UNSEEN and self._store is not None and (stored := self._store.get(seen.key)) is not None:
+                self._remember(seen, plan := stored)
             if plan is None:
                 seen = None  # a shape already found to have no plan: route it the long way, learn nothing
             elif plan is not _UNSEEN:
@@ -155,7 +167,10 @@ class Router:
             trace = []
         result = self._route_text(query, trace)
         if seen is not None and trace is not None:
-            self._remember(seen, self._plan(seen, trace, result))
+            plan = self._plan(seen, trace, result)
+            self._remember(seen, plan)
+            if plan is not None and self._store is not None:
+                self._store.put(seen.key, plan)
         return result
 
     def _route_text(self, query: str, trace: list[Step] | None) -> Result:

@@ -1,0 +1,111 @@
+"""Shape plans on disk (plan_store.py): shared between processes, hidden by any change to what they were
+derived from, and never a reason for a wrong answer or an error."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from queryrouter import Router
+from queryrouter.plan_store import PlanStore, fingerprint
+from queryrouter.prepared import Prepared
+from queryrouter.shapes import shape
+
+GRAMMARS = Path(__file__).resolve().parents[1] / "grammars"
+CONVERSIONS = [example["query"] for example in
+               tomllib.loads((GRAMMARS / "conversion.examples.toml").read_text(encoding="utf-8"))["example"]]
+FULL = Router(strict=True, cache_size=0)
+
+
+def test_every_corpus_plan_survives_its_json(tmp_path: Path) -> None:
+    router = Router(strict=True, plan_store=tmp_path / "plans.sqlite")
+    for query in CONVERSIONS:
+        router.route(query)
+    plans = {key: plan for key, plan in router._plans.items() if plan is not None}  # noqa: SLF001
+    assert len(plans) > 100
+    for plan in plans.values():
+        again = Prepared.from_json(plan.to_json())
+        assert again.apply("q", plan.values) == plan.apply("q", plan.values)
+
+
+def test_a_second_router_answers_a_stored_shape_without_parsing(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "plans.sqlite"
+    Router(strict=True, plan_store=path).route("19.2 lbs to kg")
+    expected = FULL.route("3.5 lbs to kg")
+    monkeypatch.setattr("queryrouter.router.parse", lambda *_: pytest.fail("parsed"))
+    assert Router(strict=True, plan_store=path).route("3.5 lbs to kg") == expected
+
+
+def test_plans_of_other_unit_options_are_not_seen(tmp_path: Path) -> None:
+    path = tmp_path / "plans.sqlite"
+    Router(strict=True, plan_store=path).route("2 cups to ml")
+    imperial = Router(strict=True, plan_store=path, volume_system="imperial")
+    assert imperial.route("3 cups to ml").text == "3 cup (UK) = 852.4 ml"  # not the US 709.8 ml
+
+
+@pytest.mark.parametrize("damage", ["garbage", "directory", "bad plan"])
+def test_a_damaged_cache_only_costs_speed(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "plans.sqlite"
+    if damage == "garbage":
+        path.write_bytes(b"not a database" * 100)
+    elif damage == "directory":
+        path.mkdir()
+    else:
+        Router(strict=True, plan_store=path).route("19.2 lbs to kg")
+        import sqlite3
+
+        with sqlite3.connect(path) as database:
+            database.execute("UPDATE plan SET plan = '{\"reading\": 1}'")
+    router = Router(strict=True, plan_store=path)
+    for query in ("4.5 lbs to kg", "19.2 lbs to kg", "-40 c to f", "5 kg to lb"):
+        assert router.route(query) == FULL.route(query)
+
+
+def test_the_fingerprint_follows_file_edits_and_options(tmp_path: Path) -> None:
+    (tmp_path / "units.toml").write_text("a = 1\n")
+    (tmp_path / "notes.md").write_text("ignored\n")
+    first = fingerprint([tmp_path], "us")
+    assert fingerprint([tmp_path], "us") == first
+    assert fingerprint([tmp_path], "imperial") != first
+    (tmp_path / "notes.md").write_text("not a source or data file\n")
+    assert fingerprint([tmp_path], "us") == first
+    (tmp_path / "units.toml").write_text("a = 2.5\n")
+    assert fingerprint([tmp_path], "us") != first
+
+
+def test_the_store_keeps_at_most_max_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("queryrouter.plan_store.MAX_PLANS", 3)
+    store = PlanStore(tmp_path / "plans.sqlite", "us")
+    router = Router(strict=True)
+    queries = ["1 lb to kg", "1 kg to lb", "1 m to ft", "1 ft to m", "1 l to cup"]
+    for query in queries:
+        router.route(query)
+        found = shape(query)
+        assert found is not None
+        plan = router._plans[found.key]  # noqa: SLF001
+        assert plan is not None
+        store.put(found.key, plan)
+    kept = [query for query in queries if store.get(shape(query).key) is not None]  # type: ignore[union-attr]
+    assert kept == queries[-3:]
+
+
+def test_the_command_line_answers_a_known_shape_without_pint_or_lark(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    script = ("import sys; from queryrouter.cli import main; main(sys.argv[1:]); "
+              "print(sorted(m for m in ('pint', 'lark') if m in sys.modules))")
+
+    def run(*argv: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, env=env,
+                              check=True)
+        return done.stdout.splitlines()
+
+    assert run("19.2", "lbs", "to", "kg") == ["19.2 lb = 8.709 kg", "['lark', 'pint']"]
+    assert (tmp_path / "queryrouter" / "plans.sqlite").is_file()
+    assert run("3.5", "lbs", "to", "kg") == ["3.5 lb = 1.588 kg", "[]"]
+    assert run("--no-cache", "3.5", "lbs", "to", "kg") == ["3.5 lb = 1.588 kg", "['lark', 'pint']"]
