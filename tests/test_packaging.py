@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_editable_install_reads_the_checkout_grammars() -> None:
-    assert grammar_dir() == ROOT / "grammars"
+    assert Path(grammar_dir()) == ROOT / "grammars"
 
 
 def test_every_intent_is_a_complete_slice() -> None:

@@ -3,6 +3,7 @@ derived from, and never a reason for a wrong answer or an error."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -23,7 +24,7 @@ FULL = Router(strict=True, cache_size=0)
 
 
 def test_every_corpus_plan_survives_its_json(tmp_path: Path) -> None:
-    router = Router(strict=True, plan_store=tmp_path / "plans.sqlite")
+    router = Router(strict=True, plan_store=tmp_path / "plans")
     for query in CONVERSIONS:
         router.route(query)
     plans = {key: plan for key, plan in router._plans.items() if plan is not None}  # noqa: SLF001
@@ -35,7 +36,7 @@ def test_every_corpus_plan_survives_its_json(tmp_path: Path) -> None:
 
 def test_a_second_router_answers_a_stored_shape_without_parsing(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "plans.sqlite"
+    path = tmp_path / "plans"
     Router(strict=True, plan_store=path).route("19.2 lbs to kg")
     expected = FULL.route("3.5 lbs to kg")
     monkeypatch.setattr("queryrouter.router.parse", lambda *_: pytest.fail("parsed"))
@@ -43,47 +44,62 @@ def test_a_second_router_answers_a_stored_shape_without_parsing(tmp_path: Path,
 
 
 def test_plans_of_other_unit_options_are_not_seen(tmp_path: Path) -> None:
-    path = tmp_path / "plans.sqlite"
+    path = tmp_path / "plans"
     Router(strict=True, plan_store=path).route("2 cups to ml")
     imperial = Router(strict=True, plan_store=path, volume_system="imperial")
     assert imperial.route("3 cups to ml").text == "3 cup (UK) = 852.4 ml"  # not the US 709.8 ml
 
 
-@pytest.mark.parametrize("damage", ["garbage", "directory", "bad plan"])
+@pytest.mark.parametrize("damage", ["not a folder", "garbage", "bad plan", "another shape"])
 def test_a_damaged_cache_only_costs_speed(tmp_path: Path, damage: str) -> None:
-    path = tmp_path / "plans.sqlite"
-    if damage == "garbage":
-        path.write_bytes(b"not a database" * 100)
-    elif damage == "directory":
-        path.mkdir()
+    path = tmp_path / "plans"
+    if damage == "not a folder":
+        path.write_text("a file where the folder should be")
     else:
         Router(strict=True, plan_store=path).route("19.2 lbs to kg")
-        import sqlite3
-
-        with sqlite3.connect(path) as database:
-            database.execute("UPDATE plan SET plan = '{\"reading\": 1}'")
+        [stored] = path.glob("*/*.json")
+        content = json.loads(stored.read_text())
+        if damage == "garbage":
+            stored.write_bytes(b"\xff not json")
+        elif damage == "bad plan":
+            stored.write_text(json.dumps({**content, "plan": '{"reading": 1}'}))
+        else:  # a hash collision: the file holds another shape's plan
+            stored.write_text(json.dumps({**content, "shape": "\0 kg to lb"}))
     router = Router(strict=True, plan_store=path)
     for query in ("4.5 lbs to kg", "19.2 lbs to kg", "-40 c to f", "5 kg to lb"):
         assert router.route(query) == FULL.route(query)
 
 
-def test_the_fingerprint_follows_file_edits_and_options(tmp_path: Path) -> None:
+def test_an_upgrade_removes_the_old_plans_of_its_options_only(tmp_path: Path) -> None:
+    path = tmp_path / "plans"
+    Router(strict=True, plan_store=path).route("19.2 lbs to kg")
+    Router(strict=True, plan_store=path, volume_system="imperial").route("2 cups to ml")
+    [us] = [folder for folder in path.iterdir() if "lbs" in next(folder.glob("*.json")).read_text()]
+    [imperial] = [folder for folder in path.iterdir() if folder != us]
+    stale = path / f"{us.name.split('-')[0]}-0000000000000000"
+    stale.mkdir()
+    (stale / "old.json").write_text("{}")
+    us.rename(tmp_path / "elsewhere")  # as if this install had never written a plan
+    Router(strict=True, plan_store=path).route("3.5 lbs to kg")
+    assert not stale.exists() and imperial.exists()
+
+
+def test_the_fingerprint_follows_file_edits(tmp_path: Path) -> None:
     (tmp_path / "units.toml").write_text("a = 1\n")
     (tmp_path / "notes.md").write_text("ignored\n")
-    first = fingerprint([tmp_path], "us")
-    assert fingerprint([tmp_path], "us") == first
-    assert fingerprint([tmp_path], "imperial") != first
+    first = fingerprint([str(tmp_path)])
+    assert fingerprint([str(tmp_path)]) == first
     (tmp_path / "notes.md").write_text("not a source or data file\n")
-    assert fingerprint([tmp_path], "us") == first
+    assert fingerprint([str(tmp_path)]) == first
     (tmp_path / "units.toml").write_text("a = 2.5\n")
-    assert fingerprint([tmp_path], "us") != first
+    assert fingerprint([str(tmp_path)]) != first
 
 
-def test_the_store_keeps_at_most_max_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_store_starts_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("queryrouter.plan_store.MAX_PLANS", 3)
-    store = PlanStore(tmp_path / "plans.sqlite", "us")
+    store = PlanStore(tmp_path / "plans", "us")
     router = Router(strict=True)
-    queries = ["1 lb to kg", "1 kg to lb", "1 m to ft", "1 ft to m", "1 l to cup"]
+    queries = ["1 lb to kg", "1 kg to lb", "1 m to ft", "1 ft to m"]
     for query in queries:
         router.route(query)
         found = shape(query)
@@ -92,7 +108,7 @@ def test_the_store_keeps_at_most_max_plans(tmp_path: Path, monkeypatch: pytest.M
         assert plan is not None
         store.put(found.key, plan)
     kept = [query for query in queries if store.get(shape(query).key) is not None]  # type: ignore[union-attr]
-    assert kept == queries[-3:]
+    assert kept == queries[-1:]
 
 
 def test_the_command_line_answers_a_known_shape_without_pint_or_lark(tmp_path: Path) -> None:
@@ -106,6 +122,6 @@ def test_the_command_line_answers_a_known_shape_without_pint_or_lark(tmp_path: P
         return done.stdout.splitlines()
 
     assert run("19.2", "lbs", "to", "kg") == ["19.2 lb = 8.709 kg", "['lark', 'pint']"]
-    assert (tmp_path / "queryrouter" / "plans.sqlite").is_file()
+    assert len(list((tmp_path / "queryrouter" / "plans").glob("*/*.json"))) == 1
     assert run("3.5", "lbs", "to", "kg") == ["3.5 lb = 1.588 kg", "[]"]
     assert run("--no-cache", "3.5", "lbs", "to", "kg") == ["3.5 lb = 1.588 kg", "['lark', 'pint']"]

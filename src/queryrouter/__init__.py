@@ -11,8 +11,8 @@ load only when a query needs them.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
     from .errors import ConfigError, GlossaryFormatError, QueryRouterError
     from .glossary import Glossary

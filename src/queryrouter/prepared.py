@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
-
 from .formatting import clean_float, format_number, round_to
 from .result import Alternative, Amount, ConversionAnswer, Result, Status
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "conversion"
 _SMALLEST_PLAIN = Fraction(1, 10**6)  # below it format_number writes an exponent (1e-7)

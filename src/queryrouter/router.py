@@ -10,29 +10,36 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from types import ModuleType
 from functools import cache, lru_cache, reduce
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
 
 from .errors import ConfigError
 from .grammar import INTENT_ORDER, parse
-from .normalize import Normalized, normalize
 from .result import Result, Status
 from .shapes import Shape, shape
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
+    from typing import Any
+
     import pint
     from lark import Transformer
     from lark.exceptions import VisitError
 
     from .glossary import Glossary
+    from .normalize import Normalized
     from .plan_store import PlanStore
     from .prepared import Prepared
     from .units import Units
 
+    Answerer = Callable[[Any, Normalized, "Router"], "Result | None"]
+
 MAX_QUERY_LENGTH = 300
 """Longer text is not a search query (real ones are rarely over 100 characters); it returns too_long
 without being parsed. The cap is also what bounds the worst case: see benchmarks/run.py."""
+
+VOLUME_SYSTEMS = ("us", "imperial")
+"""US customary cups, pints, quarts, gallons and fluid ounces, or their UK imperial namesakes."""
 
 CACHE_SIZE = 4096
 """Results kept per Router, by query text: a search box sends the same prefixes and popular queries again
@@ -40,8 +47,6 @@ and again, and a Result is immutable, so a repeat costs a dictionary lookup inst
 As many conversion shapes are kept too ("# lbs to kg": see _plan), so new amounts skip the parser."""
 
 _UNSEEN: Any = object()
-
-Answerer = Callable[[Any, Normalized, "Router"], "Result | None"]
 
 
 class Router:
@@ -52,8 +57,6 @@ class Router:
                  answerers: Mapping[str, Answerer] | None = None, strict: bool = False,
                  max_length: int = MAX_QUERY_LENGTH, cache_size: int = CACHE_SIZE,
                  plan_store: str | os.PathLike[str] | None = None) -> None:
-        from .units import VOLUME_SYSTEMS
-
         if volume_system not in VOLUME_SYSTEMS:
             raise ConfigError(f"volume_system must be one of {VOLUME_SYSTEMS}, not {volume_system!r}")
         unknown = set(answerers or {}) - set(INTENT_ORDER)
@@ -174,6 +177,8 @@ class Router:
         return result
 
     def _route_text(self, query: str, trace: list[Step] | None) -> Result:
+        from .normalize import normalize  # not needed, so not loaded, when every query has a plan
+
         normalized = normalize(query)
         if not normalized.text:
             return Result.failure(query, "none", Status.EMPTY, "The query is empty.")
@@ -199,6 +204,8 @@ class Router:
         if (last.intent != "conversion" or last.result is not result or last.request is None
                 or any(step.outcome != "not parsed" for step in before) or "conversion" in self._answerers):
             return None
+        from .normalize import normalize
+
         _, intents, _ = _lazy_imports()
         prepared: Prepared | None = intents["conversion"].prepare(last.request, normalize(result.query), self)
         if prepared is None or prepared.values != seen.values() or prepared.apply(result.query, seen.values()) != result:
@@ -254,6 +261,8 @@ class Router:
             result = Result.failure(query, "none", Status.INTERNAL,
                                     "Internal error while answering; please report this query.")
             details = ()
+        from .normalize import Normalized, normalize
+
         normalized = normalize(query) if len(query) <= self.max_length else Normalized(query, "")
         return Explanation(query, normalized.text, normalized.notes, tuple(trace), details, result)
 
@@ -333,9 +342,11 @@ def _lazy_imports() -> tuple[type[VisitError], dict[str, ModuleType], type[Excep
 
 def _load_user_glossary(source: Any) -> Glossary | None:
     """User glossaries load when the Router is built, so a malformed file fails fast."""
+    if source is None:
+        return None
     from .glossary import Glossary
 
-    if source is None or isinstance(source, Glossary):
+    if isinstance(source, Glossary):
         return source
     if isinstance(source, (str, os.PathLike)):
         return Glossary.from_file(source)

@@ -15,7 +15,6 @@ from fractions import Fraction
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
-from .errors import ConfigError
 
 if TYPE_CHECKING:
     import pint
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 MAX_ALIAS_WORDS = 4
 MAX_CACHED = 4096  # spellings remembered per Router: bounds memory whatever users type
 _UNKNOWN: Any = object()
-VOLUME_SYSTEMS = ("us", "imperial")
 # With volume_system="imperial" these US customary volumes become their UK imperial namesakes.
 _IMPERIAL = {"cup": "imperial_cup", "pint": "imperial_pint", "quart": "imperial_quart",
              "gallon": "imperial_gallon", "fluid_ounce": "imperial_fluid_ounce"}
@@ -73,8 +71,6 @@ class Units:
                  volume_system: str = "us") -> None:
         import pint
 
-        if volume_system not in VOLUME_SYSTEMS:
-            raise ConfigError(f"volume_system must be one of {VOLUME_SYSTEMS}, not {volume_system!r}")
         self.registry = registry if registry is not None else _default_registry()
         for definition in unit_definitions:
             self.registry.define(definition)
