@@ -1,45 +1,56 @@
 """Conversion speed, as ratios against pint measured in the same process (not a timed test).
 
-Run: python benchmarks/bench_conversion.py [--rounds N]
+Run: python benchmarks/bench_conversion.py [--queries N]
 
 Prints, each as a median per call:
 - a repeated unit pair through Units.convert (the factor cache), against pint's Quantity(...).to(...);
-- route() over a mix of conversion queries, against pint's `ureg.parse_expression(q).to(u)` for the same
-  amounts, so the ratio says what the whole pipeline (normalize, two LALR parses, answer) costs next to
-  pint's own parser doing only the arithmetic.
+- route() over a mix of conversions with new amounts in every query, as a search box sends them, against
+  pint's `ureg.parse_expression(e).to(u)` on the same amounts. The Result cache never hits; the shape plans
+  do ("19.2 lbs to kg" and "3 lbs to kg" share the shape "# lbs to kg");
+- the same mix on a Router with no caches: every query read by the whole pipeline (normalize, the LALR
+  parses, unit lookup, answer), which is what the first query of each shape costs.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import time
 from collections.abc import Callable
 from fractions import Fraction
 
-# (query for route(), pint expression, pint target): the same conversion both ways.
-MIX: list[tuple[str, str, str]] = [
-    ("19.2 lbs to kg", "19.2 pound", "kilogram"),
-    ("5 miles to km", "5 mile", "kilometer"),
-    ("1 kwh to joules", "1 kilowatt_hour", "joule"),  # (pint's parser rejects "100 degF" arithmetic)
-    ("3 cups to ml", "3 cup", "milliliter"),
-    ("how many ounces in a pound", "1 pound", "ounce"),
-    ("5 ft 3 in to cm", "5 foot + 3 inch", "centimeter"),
-    ("60 mph to km/h", "60 mile / hour", "kilometer / hour"),
-    ("2.5 kg in lb", "2.5 kilogram", "pound"),
-    ("500 sq ft to m2", "500 foot ** 2", "meter ** 2"),
-    ("1 gallon to liters", "1 gallon", "liter"),
+# (query, the same conversion as pint's own expression, pint's target); {} is an amount.
+TEMPLATES: list[tuple[str, str, str]] = [
+    ("{} lbs to kg", "{} lb", "kg"), ("{} kelvin to celsius", "{} kelvin", "degC"),
+    ("{} oz chocolate in grams", "{} oz", "g"), ("{} ft {} in to cm", "{} ft + {} inch", "cm"),
+    ("{} km/h to mph", "{} km/h", "mph"), ("{} cups to ml", "{} cup", "ml"),
+    ("{} miles to km", "{} mile", "km"), ("{} kg to stone", "{} kg", "stone"),
+    ("{} gallon to liters", "{} gallon", "liter"), ("{} ml to fl oz", "{} ml", "floz"),
 ]
 
 
-def median_us(call: Callable[[int], object], rounds: int) -> float:
-    """Median wall time of one call, in microseconds, over `rounds` calls after a warm-up."""
-    for index in range(min(rounds, 200)):
-        call(index)
+def fresh_mix(count: int, seed: int = 20261126) -> list[tuple[str, str, str]]:
+    """`count` conversions cycling through TEMPLATES, each with new amounts (whole or decimal)."""
+    rng = random.Random(seed)
+
+    def amount() -> str:
+        return str(rng.randint(1, 999)) if rng.random() < 0.5 else f"{rng.randint(0, 999)}.{rng.randint(1, 99)}"
+
+    mix = []
+    for index in range(count):
+        query, expression, target = TEMPLATES[index % len(TEMPLATES)]
+        amounts = [amount() for _ in range(query.count("{}"))]
+        mix.append((query.format(*amounts), expression.format(*amounts), target))
+    return mix
+
+
+def median_over(call: Callable[[tuple[str, str, str]], object], mix: list[tuple[str, str, str]]) -> float:
+    """Median wall time of `call` over the items of `mix`, one call each, in microseconds."""
     times = []
-    for index in range(rounds):
+    for item in mix:
         start = time.perf_counter()
-        call(index)
+        call(item)
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1e6
 
@@ -50,25 +61,32 @@ def main() -> None:
     from queryrouter import Router
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5000)
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--queries", type=int, default=20000)
+    count = parser.parse_args().queries
 
-    router = Router()
+    warm, mix = fresh_mix(len(TEMPLATES), seed=1), fresh_mix(count)
+    planned, uncached = Router(), Router(cache_size=0)
+    for query, _, _ in warm:  # pint, lark and the shapes loaded once, as in a long-running app
+        planned.route(query)
+        uncached.route(query)
     ureg = pint.UnitRegistry()
-    units = router.units
+    units = planned.units
     pound, kilogram = units.lookup("lb"), units.lookup("kg")
     assert pound is not None and kilogram is not None
     value = Fraction(192, 10)
 
-    pair = median_us(lambda i: units.convert(value, pound, kilogram), rounds)
-    pint_pair = median_us(lambda i: ureg.Quantity(19.2, "pound").to("kilogram"), rounds)
-    routed = median_us(lambda i: router.route(MIX[i % len(MIX)][0]), rounds)
-    pint_mix = median_us(lambda i: ureg.parse_expression(MIX[i % len(MIX)][1]).to(MIX[i % len(MIX)][2]), rounds)
+    pair = median_over(lambda _: units.convert(value, pound, kilogram), mix)
+    pint_pair = median_over(lambda _: ureg.Quantity(19.2, "pound").to("kilogram"), mix)
+    routed = median_over(lambda item: planned.route(item[0]), mix)
+    pint_mix = median_over(lambda item: ureg.parse_expression(item[1]).to(item[2]), mix)
+    cold = median_over(lambda item: uncached.route(item[0]), mix[: count // 4])
 
-    print(f"repeated unit pair   Units.convert {pair:8.2f} us   pint Quantity.to   {pint_pair:8.2f} us   "
+    print(f"repeated unit pair        Units.convert {pair:8.2f} us   pint Quantity.to {pint_pair:8.2f} us   "
           f"ratio {pair / pint_pair:.3f}")
-    print(f"conversion mix       route()       {routed:8.2f} us   pint parse+to      {pint_mix:8.2f} us   "
+    print(f"mix, new amounts          route()       {routed:8.2f} us   pint parse+to    {pint_mix:8.2f} us   "
           f"ratio {routed / pint_mix:.3f}")
+    print(f"mix, no caches at all     route()       {cold:8.2f} us   pint parse+to    {pint_mix:8.2f} us   "
+          f"ratio {cold / pint_mix:.3f}")
 
 
 if __name__ == "__main__":

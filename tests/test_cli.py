@@ -49,6 +49,19 @@ def test_usage_error_exits_2_on_stderr() -> None:
     assert done.returncode == 2 and done.stdout == b"" and b"usage" in done.stderr
 
 
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_below_one_is_a_usage_error(jobs: str) -> None:
+    done = run("--jobs", jobs, stdin=b"5 kg to lb\n")
+    assert done.returncode == 2 and done.stdout == b"" and b"--jobs" in done.stderr
+
+
+@pytest.mark.parametrize("argv", [["19.2", "lbs", "to", "kg"], ["behemoth"], ["queries.txt"], ["5", "kg", "to", "lb"]])
+def test_plain_words_are_read_as_argparse_reads_them(argv: list[str]) -> None:
+    from queryrouter.cli import Options, _options, _parser
+
+    assert _options(argv) == Options(**vars(_parser().parse_args(argv)))
+
+
 def test_bad_glossary_is_a_usage_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("[{\"term\": }]")
