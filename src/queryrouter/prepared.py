@@ -73,7 +73,7 @@ class Reading:
     substance: str  # " flour" when a density turns mass into volume, else ""
 
     def total(self, values: Sequence[Fraction], shown: Sequence[str]) -> float:
-        amounts = [leg.apply(v, s, self.goal_symbol) for leg, v, s in zip(self.legs, values, shown)]
+        amounts = [leg.apply(v, s, self.goal_symbol) for leg, v, s in zip(self.legs, values, shown, strict=True)]
         return clean_float(_snap(sum(amounts), amounts))
 
     def source_text(self, shown: Sequence[str]) -> str:
