@@ -46,6 +46,13 @@ def test_shapes_that_read_their_numbers_otherwise_have_no_plan(planned: Router, 
     assert planned.route(query) == FULL.route(query)
 
 
+@pytest.mark.parametrize("query", ["1 " + "½" * 100, "2\x00", "3 " + "⅞" * 99 + " kg"])
+def test_a_shape_refused_before_parsing_has_no_plan_and_no_error(query: str) -> None:
+    router = Router(strict=True)
+    assert router.route(query) == FULL.route(query)
+    assert router.route(query.replace("1", "5", 1)).status is FULL.route(query).status
+
+
 def test_a_planned_shape_is_answered_without_the_parser(planned: Router, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_parsing(*_: object) -> None:
         raise AssertionError("parsed")

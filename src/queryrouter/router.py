@@ -200,6 +200,8 @@ class Router:
         """The prepared conversion behind `result`, if its whole shape can share it: the conversion grammar
         was the first to parse (so no earlier intent can claim another query of the shape), the amounts are
         the plain numbers as typed, and a probe with other amounts gets the same answer both ways."""
+        if not trace:  # refused before any grammar was tried (too long once normalized)
+            return None
         *before, last = trace
         if (last.intent != "conversion" or last.result is not result or last.request is None
                 or any(step.outcome != "not parsed" for step in before) or "conversion" in self._answerers):
