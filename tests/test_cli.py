@@ -173,9 +173,12 @@ def test_help_and_version_load_neither_pint_nor_lark() -> None:
 
 
 def test_plain_repl_in_a_pseudo_terminal(tmp_path: Path) -> None:
+    (tmp_path / "history").write_text("\n# 2026-11-26 10:00:00\n+1 mile to km\n")  # the toolbar prompt's format
     pid, fd = _spawn(tmp_path, "--plain")
     try:
         assert "Ctrl-D" in _read_until(fd, "? ")
+        os.write(fd, b"\x1b[A\r")  # Up recalls the query the other prompt saved
+        assert "1.609 km" in _read_until(fd, "? ")
         os.write(fd, b"19.2 lbs to kg\r")
         assert "8.709 kg" in _read_until(fd, "? ")
         os.write(fd, b":explain 5 ft to cm\r")
@@ -189,7 +192,12 @@ def test_plain_repl_in_a_pseudo_terminal(tmp_path: Path) -> None:
     finally:
         status = _wait(pid)
     assert status == 0
-    assert "19.2 lbs to kg" in (tmp_path / "history").read_text()
+    history = (tmp_path / "history").read_text()
+    assert "+19.2 lbs to kg\n" in history and "+15% of 80\n" in history
+    if importlib.util.find_spec("prompt_toolkit") is not None:  # the toolbar prompt reads what it wrote
+        from prompt_toolkit.history import FileHistory
+
+        assert "15% of 80" in list(FileHistory(str(tmp_path / "history")).load_history_strings())
 
 
 @pytest.mark.skipif(importlib.util.find_spec("prompt_toolkit") is None, reason="prompt_toolkit not installed")
@@ -210,7 +218,7 @@ def test_toolbar_repl_previews_the_answer_as_you_type(tmp_path: Path) -> None:
     finally:
         status = _wait(pid)
     assert status == 0
-    assert "19.2 lbs to kg" in (tmp_path / "history").read_text()
+    assert "+19.2 lbs to kg\n" in (tmp_path / "history").read_text()
 
 
 def _spawn(tmp_path: Path, *args: str) -> tuple[int, int]:

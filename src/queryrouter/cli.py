@@ -389,19 +389,29 @@ def _toolbar_prompt(router: Router) -> tuple[Callable[[], str], Callable[[], Non
 
 
 def _readline_prompt() -> tuple[Callable[[], str], Callable[[], None]]:
-    """input() with readline's line editing and a history file written on the way out."""
+    """input() with readline's line editing. It reads and appends prompt_toolkit's history format
+    ("+query" lines after a "# time" line), so both prompts share one history file."""
     try:
         import readline
     except ImportError:  # no readline on this platform: a plain prompt still works
         return (lambda: input("? ")), (lambda: None)
     try:
-        readline.read_history_file(HISTORY_FILE)
-    except OSError:
+        with open(HISTORY_FILE, encoding="utf-8") as history:
+            for line in history:
+                if line.startswith("+"):
+                    readline.add_history(line[1:].rstrip("\n"))
+    except (OSError, UnicodeDecodeError):
         pass
+    loaded = readline.get_current_history_length()
 
     def save() -> None:
+        from datetime import datetime
+
+        entered = [readline.get_history_item(index)
+                   for index in range(loaded + 1, readline.get_current_history_length() + 1)]
         try:
-            readline.write_history_file(HISTORY_FILE)
+            with open(HISTORY_FILE, "a", encoding="utf-8") as history:
+                history.writelines(f"\n# {datetime.now()}\n+{entry}\n" for entry in entered if entry)
         except OSError:
             pass
 
