@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from functools import cache
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
     from lark import Lark, Tree

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from fractions import Fraction
+
 from .formatting import clean_float, format_number, round_to
 from .result import Alternative, Amount, ConversionAnswer, Result, Status
 

@@ -2,6 +2,7 @@
 
 Intents are tried in query.lark's order; the first whose grammar parses and whose answer does not decline
 wins. A definition that is not found falls back to a topic lookup, and the best failure is returned.
+A conversion of a known shape ("# lbs to kg", shapes.py) skips all that: its Prepared plan answers it.
 """
 
 from __future__ import annotations
