@@ -75,6 +75,7 @@ class Units:
         for definition in unit_definitions:
             self.registry.define(definition)
         self._undefined = (pint.UndefinedUnitError, AttributeError, ValueError, TypeError, KeyError)
+        self._unconvertible = pint.errors.PintError
         data = _load_aliases()
         for definition in data["definitions"]:
             if definition.split("=")[0].strip() not in self.registry:
@@ -215,7 +216,15 @@ class Units:
         return self.kind(unit) == self._length
 
     def compatible(self, source: pint.Unit, target: pint.Unit) -> bool:
-        return self.kind(source) == self.kind(target)
+        """Whether `source` converts to `target`: the same dimensions, and not a temperature difference
+        (Δ°F) to or from a temperature (°C), which pint refuses."""
+        if self.kind(source) != self.kind(target):
+            return False
+        try:
+            self.affine(source, target)
+        except self._unconvertible:
+            return False
+        return True
 
     def reciprocal(self, source: pint.Unit, target: pint.Unit) -> bool:
         """mpg and l/100km measure the same thing upside down: their dimensions are each other's inverse."""

@@ -282,8 +282,11 @@ def _leg(unit: pint.Unit, goal: pint.Unit, substance: _Ingredient | None, units:
     if units.reciprocal(unit, goal):
         notes.append(f"{symbol} and {units.symbol(goal)} are reciprocal: the answer is one over the converted value")
         return Leg(name, symbol, units.reciprocal_factor(unit, goal), inverse=True)
+    if units.kind(unit) == units.kind(goal):  # Δ°F and °C: both temperatures to pint, but not convertible
+        raise Refusal(Status.INCOMPATIBLE_UNITS, f"Cannot convert {name} to {units.name(goal)}: "
+                                                 f"a temperature difference is not a temperature.")
     raise Refusal(Status.INCOMPATIBLE_UNITS,
-                   f"Cannot convert {name} ({units.kind(unit)}) to {units.name(goal)} ({units.kind(goal)}).")
+                  f"Cannot convert {name} ({units.kind(unit)}) to {units.name(goal)} ({units.kind(goal)}).")
 
 
 def _kind(unit: pint.Unit, units: Units) -> str:
