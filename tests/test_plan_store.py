@@ -27,9 +27,9 @@ def test_every_corpus_plan_survives_its_json(tmp_path: Path) -> None:
     router = Router(strict=True, plan_store=tmp_path / "plans")
     for query in CONVERSIONS:
         router.route(query)
-    plans = {key: plan for key, plan in router._plans.items() if plan is not None}  # noqa: SLF001
+    plans = [plan.prepared for plan in router._plans.values() if plan is not None]  # noqa: SLF001
     assert len(plans) > 100
-    for plan in plans.values():
+    for plan in plans:
         again = Prepared.from_json(plan.to_json())
         assert again.apply("q", plan.values) == plan.apply("q", plan.values)
 
@@ -50,24 +50,55 @@ def test_plans_of_other_unit_options_are_not_seen(tmp_path: Path) -> None:
     assert imperial.route("3 cups to ml").text == "3 cup (UK) = 852.4 ml"  # not the US 709.8 ml
 
 
-@pytest.mark.parametrize("damage", ["not a folder", "garbage", "bad plan", "another shape"])
+DAMAGE = {
+    "not a folder": None,
+    "garbage": lambda stored: "\udcff not json",
+    "another shape": lambda stored: {**stored, "shape": "\0 kg to lb"},  # a hash collision
+    "no growth": lambda stored: {**stored, "growth": "1"},
+    "a unit less": lambda stored: {**stored, "plan": _edit(stored["plan"], lambda p: p["reading"]["legs"].pop())},
+    "text factor": lambda stored: {**stored, "plan": _edit(stored["plan"], lambda p: p["reading"]["legs"][0]
+                                                            .update(factor="2"))},
+    "zero factor": lambda stored: {**stored, "plan": _edit(stored["plan"], lambda p: p["reading"]["legs"][0]
+                                                            .update(factor=0))},
+    "NaN factor": lambda stored: {**stored, "plan": stored["plan"].replace('"factor": 2.54', '"factor": NaN')},
+    "no parts": lambda stored: {**stored, "plan": _edit(stored["plan"], lambda p: p.update(parts={
+        "units": [["inch", "in", 1.0]], "to_smallest": 1.0}))},
+}
+
+
+def _edit(plan: str, change: object) -> str:
+    data = json.loads(plan)
+    change(data)  # type: ignore[operator]
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
 def test_a_damaged_cache_only_costs_speed(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "plans"
     if damage == "not a folder":
         path.write_text("a file where the folder should be")
     else:
-        Router(strict=True, plan_store=path).route("19.2 lbs to kg")
+        Router(strict=True, plan_store=path).route("5 ft 3 in to cm")
         [stored] = path.glob("*/*.json")
-        content = json.loads(stored.read_text())
-        if damage == "garbage":
-            stored.write_bytes(b"\xff not json")
-        elif damage == "bad plan":
-            stored.write_text(json.dumps({**content, "plan": '{"reading": 1}'}))
-        else:  # a hash collision: the file holds another shape's plan
-            stored.write_text(json.dumps({**content, "shape": "\0 kg to lb"}))
+        changed = DAMAGE[damage](json.loads(stored.read_text()))  # type: ignore[misc]
+        stored.write_text(changed if isinstance(changed, str) else json.dumps(changed), errors="surrogatepass")
     router = Router(strict=True, plan_store=path)
-    for query in ("4.5 lbs to kg", "19.2 lbs to kg", "-40 c to f", "5 kg to lb"):
+    for query in ("6 ft 2 in to cm", "5 ft 3 in to cm", "-40 c to f", "5 kg to lb"):
         assert router.route(query) == FULL.route(query)
+
+
+def test_plans_made_while_the_files_change_are_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    router = Router(strict=True, plan_store=tmp_path / "plans")  # takes the fingerprint
+    monkeypatch.setattr("queryrouter.plan_store._code_fingerprint", lambda: "an upgrade landed")
+    router.route("19.2 lbs to kg")
+    assert not list((tmp_path / "plans").glob("*/*.json"))
+
+
+def test_a_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    from queryrouter.plan_store import default_path
+
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert os.path.isabs(default_path()) and "relative" not in default_path()
 
 
 def test_an_upgrade_removes_the_old_plans_of_its_options_only(tmp_path: Path) -> None:

@@ -53,6 +53,27 @@ def test_a_shape_refused_before_parsing_has_no_plan_and_no_error(query: str) -> 
     assert router.route(query.replace("1", "5", 1)).status is FULL.route(query).status
 
 
+def test_a_plan_keeps_the_length_cap_on_the_normalized_query() -> None:
+    capped, full = Router(strict=True, max_length=20), Router(strict=True, max_length=20, cache_size=0)
+    capped.route("5kg 5kg to lb")  # normalized "5 kg 5 kg to lb": two characters longer
+    for query in ("5555kg 5555kg to lb", "555kg 555kg to lb", "55kg 5kg to lb"):
+        assert capped.route(query) == full.route(query)
+    assert capped.route("5555kg 5555kg to lb").status.value == "too_long"
+
+
+@pytest.mark.parametrize(("learned", "query"), [
+    ("\uff105 kg to lb", "\uff10" + "9" * 60 + " kg to lb"),   # a fullwidth zero: NFKC makes one number
+    ("\u06605 kg to lb", "\u0660" + "9" * 60 + " kg to lb"),   # an Arabic-Indic zero: the grammar's \\d
+    ("5\u0660 kg to lb", "9" * 60 + "\u0660 kg to lb"),
+    ("1 kg \ufdfa to lb", "1" * 30 + " kg " + "\ufdfa" * 15 + " to lb"),  # NFKC makes one character 18
+])
+def test_digits_of_other_scripts_and_rewritten_characters_give_no_shape(learned: str, query: str) -> None:
+    router = Router(strict=True)
+    router.route(learned)
+    assert shape(learned) is None
+    assert router.route(query) == FULL.route(query)
+
+
 def test_a_planned_shape_is_answered_without_the_parser(planned: Router, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_parsing(*_: object) -> None:
         raise AssertionError("parsed")

@@ -133,20 +133,36 @@ class Prepared:
         del data["values"]
         return json.dumps(data, ensure_ascii=False, allow_nan=False)
 
+    @property
+    def amounts(self) -> int:
+        """How many amounts `apply` takes: one per source unit."""
+        return len(self.reading.legs)
+
     @classmethod
     def from_json(cls, text: str) -> Prepared:
-        """The inverse of to_json; malformed text raises ValueError, KeyError or TypeError."""
-        data = json.loads(text)
+        """The inverse of to_json. Text that is not a plan to_json could have written (a damaged or edited
+        file) raises ValueError, KeyError or TypeError, so it is never applied."""
+        data = json.loads(text, parse_constant=_no_constants)
 
         def reading(fields: dict[str, Any]) -> Reading:
-            legs = tuple(Leg(**{**leg, "kelvin": tuple(leg["kelvin"]) if leg["kelvin"] else None})
+            legs = tuple(Leg(_text(leg["name"]), _text(leg["symbol"]), _factor(leg["factor"]),
+                             _number(leg["offset"]), _flag(leg["inverse"]),
+                             (_factor(leg["kelvin"][0]), _number(leg["kelvin"][1])) if leg["kelvin"] else None)
                          for leg in fields["legs"])
-            return Reading(legs, fields["goal"], fields["goal_symbol"], fields["substance"])
+            if not legs:
+                raise ValueError("a reading without units")
+            return Reading(legs, _text(fields["goal"]), _text(fields["goal_symbol"]), _text(fields["substance"]))
 
         parts = data["parts"]
-        return cls((), reading(data["reading"]),
-                   Parts(tuple(tuple(unit) for unit in parts["units"]), parts["to_smallest"]) if parts else None,
-                   tuple(data["notes"]), tuple(reading(other) for other in data["alternatives"]))
+        prepared = cls((), reading(data["reading"]),
+                       Parts(tuple((_text(name), _text(symbol), _factor(size)) for name, symbol, size in parts["units"]),
+                             _factor(parts["to_smallest"])) if parts else None,
+                       tuple(_text(note) for note in data["notes"]),
+                       tuple(reading(other) for other in data["alternatives"]))
+        if any(len(other.legs) != prepared.amounts for other in prepared.alternatives) or (
+                prepared.parts is not None and len(prepared.parts.units) < 2):
+            raise ValueError("a plan whose parts do not fit together")
+        return prepared
 
     def apply(self, original: str, values: Sequence[Fraction]) -> Result:
         """The answer for `values`, one per source unit; a refusal that depends on them (below absolute
@@ -177,6 +193,34 @@ class Prepared:
                              if (found := other.alternative(values, shown)) is not None)
         return Result(original, NAME, Status.OK, f"{reading.source_text(shown)} = {shown_target}", interpreted,
                       0.85 if self.notes else 0.95, alternatives=alternatives, answer=answer)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, not {value!r}")
+    return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise TypeError(f"expected a number, not {value!r}")
+    return float(value)
+
+
+def _factor(value: Any) -> float:
+    if _number(value) == 0:
+        raise ValueError("a factor of zero")
+    return float(value)
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, not {value!r}")
+    return value
+
+
+def _no_constants(name: str) -> float:
+    raise ValueError(f"{name} in a plan")
 
 
 def shown_amount(value: Fraction) -> str:

@@ -17,7 +17,7 @@ from types import ModuleType
 from .errors import ConfigError
 from .grammar import INTENT_ORDER, parse
 from .result import Result, Status
-from .shapes import Shape, shape
+from .shapes import Plan, Shape, shape
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
@@ -65,6 +65,8 @@ class Router:
             raise ConfigError(f"answerers for unknown intents {sorted(unknown)}; intents are {INTENT_ORDER}")
         if not isinstance(max_length, int) or max_length < 1:
             raise ConfigError(f"max_length must be a positive int, not {max_length!r}")
+        if plan_store is not None and not os.fspath(plan_store):
+            raise ConfigError("plan_store must be a folder path (or None), not empty")
         if not isinstance(cache_size, int) or cache_size < 0:
             raise ConfigError(f"cache_size must be an int >= 0 (0 turns the cache off), not {cache_size!r}")
         self._unit_definitions = tuple(unit_definitions)
@@ -86,7 +88,7 @@ class Router:
         self._units: Units | None = None
         self._glossary: Glossary | None = None
         self._reader: Transformer | None = None
-        self._plans: dict[str, Prepared | None] = {}  # shape key -> its prepared conversion, None if it has none
+        self._plans: dict[str, Plan | None] = {}  # shape key -> how to answer it, None if it has no plan
         self._store: PlanStore | None = None
         if self.plan_store is not None:
             from .plan_store import PlanStore
@@ -162,13 +164,17 @@ class Router:
         seen = shape(query) if learn and trace is None and self.cache_size else None
         if seen is not None:
             plan = self._plans.get(seen.key, _UNSEEN)
-            if plan is _UNSEEN and self._store is not None and (stored := self._store.get(seen.key)) is not None:
+            if plan is _UNSEEN and self._store is not None and (stored := self._store.get(seen.key)) is not None \
+                    and stored.prepared.amounts == len(seen.numbers):
                 self._remember(seen, plan := stored)
             if plan is None:
                 seen = None  # a shape already found to have no plan: route it the long way, learn nothing
             elif plan is not _UNSEEN:
-                return plan.apply(query, seen.values())
-            trace = []
+                if len(query) + plan.growth <= self.max_length:
+                    return plan.prepared.apply(query, seen.values())
+                seen = None  # too long once normalized: the long way says so
+            if seen is not None:
+                trace = []
         result = self._route_text(query, trace)
         if seen is not None and trace is not None:
             plan = self._plan(seen, trace, result)
@@ -197,10 +203,11 @@ class Router:
         return fallback or Result.failure(query, "none", Status.NOT_UNDERSTOOD,
                                           "The query was not understood.")
 
-    def _plan(self, seen: Shape, trace: list[Step], result: Result) -> Prepared | None:
+    def _plan(self, seen: Shape, trace: list[Step], result: Result) -> Plan | None:
         """The prepared conversion behind `result`, if its whole shape can share it: the conversion grammar
         was the first to parse (so no earlier intent can claim another query of the shape), the amounts are
-        the plain numbers as typed, and a probe with other amounts gets the same answer both ways."""
+        the plain numbers as typed, normalizing lengthens the query and a probe with other amounts alike,
+        and the probe gets the same answer both ways."""
         if not trace:  # refused before any grammar was tried (too long once normalized)
             return None
         *before, last = trace
@@ -210,16 +217,19 @@ class Router:
         from .normalize import normalize
 
         _, intents, _ = _lazy_imports()
-        prepared: Prepared | None = intents["conversion"].prepare(last.request, normalize(result.query), self)
+        normalized = normalize(result.query)
+        prepared: Prepared | None = intents["conversion"].prepare(last.request, normalized, self)
         if prepared is None or prepared.values != seen.values() or prepared.apply(result.query, seen.values()) != result:
             return None
         probe = seen.probe()
         probe_text = probe.text()
-        if prepared.apply(probe_text, probe.values()) != self._route(probe_text, learn=False):
+        growth = len(normalized.text) - len(result.query)
+        if (len(normalize(probe_text).text) - len(probe_text) != growth
+                or prepared.apply(probe_text, probe.values()) != self._route(probe_text, learn=False)):
             return None
-        return prepared
+        return Plan(prepared, growth)
 
-    def _remember(self, seen: Shape, plan: Prepared | None) -> None:
+    def _remember(self, seen: Shape, plan: Plan | None) -> None:
         with self._lock:
             if len(self._plans) >= self.cache_size:
                 del self._plans[next(iter(self._plans))]  # the oldest shape makes room
