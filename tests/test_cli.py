@@ -200,6 +200,24 @@ def test_plain_repl_in_a_pseudo_terminal(tmp_path: Path) -> None:
         assert "15% of 80" in list(FileHistory(str(tmp_path / "history")).load_history_strings())
 
 
+def test_plain_repl_saves_every_query_whatever_readline_keeps(tmp_path: Path) -> None:
+    (tmp_path / "inputrc").write_text("set history-size 2\n")  # readline's own list is full from the start
+    (tmp_path / "history").write_text("".join(f"\n# 2026-11-26\n+{n} m to cm\n" for n in range(3)))
+    pid, fd = _spawn(tmp_path, "--plain", env={"INPUTRC": str(tmp_path / "inputrc")})
+    try:
+        _read_until(fd, "? ")
+        for query in (b"7 m to cm", b"8 m to cm"):
+            os.write(fd, query + b"\r")
+            _read_until(fd, "? ")
+        os.write(fd, b"\x04")
+        _read_until(fd, None)
+    finally:
+        status = _wait(pid)
+    assert status == 0
+    history = (tmp_path / "history").read_text()
+    assert "+7 m to cm\n" in history and "+8 m to cm\n" in history
+
+
 @pytest.mark.skipif(importlib.util.find_spec("prompt_toolkit") is None, reason="prompt_toolkit not installed")
 def test_toolbar_repl_previews_the_answer_as_you_type(tmp_path: Path) -> None:
     pid, fd = _spawn(tmp_path)
@@ -221,10 +239,11 @@ def test_toolbar_repl_previews_the_answer_as_you_type(tmp_path: Path) -> None:
     assert "+19.2 lbs to kg\n" in (tmp_path / "history").read_text()
 
 
-def _spawn(tmp_path: Path, *args: str) -> tuple[int, int]:
+def _spawn(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, int]:
     """The command on a real 80x24 terminal, with its history in `tmp_path`."""
     pid, fd = pty.fork()
     if pid == 0:
+        os.environ.update(env or {})
         os.environ["QUERYROUTER_HISTORY"] = str(tmp_path / "history")
         os.environ["TERM"] = "xterm"
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))

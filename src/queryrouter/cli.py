@@ -402,17 +402,20 @@ def _readline_prompt() -> tuple[Callable[[], str], Callable[[], None]]:
                     readline.add_history(line[1:].rstrip("\n"))
     except (OSError, UnicodeDecodeError):
         pass
-    loaded = readline.get_current_history_length()
+    entered: list[str] = []
+
+    def read() -> str:
+        line = input("? ")
+        entered.append(line)  # kept here too: readline's own list stops growing at history-size
+        return line
 
     def save() -> None:
         from datetime import datetime
 
-        entered = [readline.get_history_item(index)
-                   for index in range(loaded + 1, readline.get_current_history_length() + 1)]
         try:
             with open(HISTORY_FILE, "a", encoding="utf-8") as history:
-                history.writelines(f"\n# {datetime.now()}\n+{entry}\n" for entry in entered if entry)
+                history.writelines(f"\n# {datetime.now()}\n+{line}\n" for line in entered if line.strip())
         except OSError:
             pass
 
-    return (lambda: input("? ")), save
+    return read, save
