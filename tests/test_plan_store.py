@@ -156,3 +156,10 @@ def test_the_command_line_answers_a_known_shape_without_pint_or_lark(tmp_path: P
     assert len(list((tmp_path / "queryrouter" / "plans").glob("*/*.json"))) == 1
     assert run("3.5", "lbs", "to", "kg") == ["3.5 lb = 1.588 kg", "[]"]
     assert run("--no-cache", "3.5", "lbs", "to", "kg") == ["3.5 lb = 1.588 kg", "['lark', 'pint']"]
+
+
+def test_an_empty_plan_store_path_is_a_config_error() -> None:
+    from queryrouter import ConfigError
+
+    with pytest.raises(ConfigError, match="plan_store"):
+        Router(plan_store="")
