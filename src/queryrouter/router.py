@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache, lru_cache, reduce
 from types import ModuleType
 
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from lark import Transformer
     from lark.exceptions import VisitError
 
+    from .explanation import Explanation, Step
     from .glossary import Glossary
     from .normalize import Normalized
     from .plan_store import PlanStore
@@ -216,7 +216,7 @@ class Router:
             return None
         from .normalize import normalize
 
-        _, intents, _ = _lazy_imports()
+        intents = _lazy_imports()[1]
         normalized = normalize(result.query)
         prepared: Prepared | None = intents["conversion"].prepare(last.request, normalized, self)
         if prepared is None or prepared.values != seen.values() or prepared.apply(result.query, seen.values()) != result:
@@ -236,7 +236,7 @@ class Router:
             self._plans[seen.key] = plan
 
     def _try(self, intent: str, query: Normalized, trace: list[Step] | None = None) -> Result | None:
-        visit_error, intents, invalid_number = _lazy_imports()
+        visit_error, intents, invalid_number, Step = _lazy_imports()  # noqa: N806 - a class
         tree = parse(query.text, intent)
         if tree is None:
             if trace is not None:
@@ -264,6 +264,8 @@ class Router:
         candidates behind the answer. For people debugging a query; route() stays the fast path."""
         if not isinstance(query, str):
             raise TypeError(f"explain() takes a str, not {type(query).__name__}")
+        from .explanation import Explanation
+
         trace: list[Step] = []
         try:
             result = self._route(query, trace)
@@ -302,55 +304,17 @@ class Router:
                 yield f"topic: {hit.entry.term!r} score {hit.score:.1f} ({hit.entry.source})"
 
 
-@dataclass(frozen=True)
-class Step:
-    """One intent tried while routing: its outcome ("not parsed", "declined" or a status) and request."""
-
-    intent: str
-    outcome: str
-    request: Any = None
-    result: Result | None = None
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """How a query was read, from Router.explain(): normalization, the intents tried, and the details."""
-
-    query: str
-    normalized: str
-    repairs: tuple[str, ...]
-    steps: tuple[Step, ...]
-    details: tuple[str, ...]
-    result: Result
-
-    def lines(self) -> list[str]:
-        """The explanation for people, one fact a line."""
-        lines = [f"query:      {self.query!r}", f"normalized: {self.normalized!r}"]
-        lines += [f"repair:     {note}" for note in self.repairs]
-        for step in self.steps:
-            reading = f" ({step.result.interpreted_as})" if step.result and step.result.interpreted_as else ""
-            lines.append(f"intent:     {step.intent}: {step.outcome}{reading}")
-        lines += [f"detail:     {detail}" for detail in self.details]
-        lines.append(f"answer:     [{self.result.intent}, {self.result.status.value}] {self.result.text}")
-        return lines
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "normalized": self.normalized, "repairs": list(self.repairs),
-                "steps": [{"intent": s.intent, "outcome": s.outcome,
-                           "interpreted_as": s.result.interpreted_as if s.result else ""} for s in self.steps],
-                "details": list(self.details), "result": self.result.to_dict()}
-
-
 @cache
-def _lazy_imports() -> tuple[type[VisitError], dict[str, ModuleType], type[Exception]]:
-    """lark and the intents load on the first query, not on import; import statements in _try would cost
-    a few microseconds on every intent tried."""
+def _lazy_imports() -> tuple[type[VisitError], dict[str, ModuleType], type[Exception], type[Step]]:
+    """lark, the intents and explanations load on the first query that needs them, not on import; import
+    statements in _try would cost a few microseconds on every intent tried."""
     from lark.exceptions import VisitError
 
+    from .explanation import Step
     from .intents import INTENTS
     from .numbers import InvalidNumber
 
-    return VisitError, INTENTS, InvalidNumber
+    return VisitError, INTENTS, InvalidNumber, Step
 
 
 def _load_user_glossary(source: Any) -> Glossary | None:
