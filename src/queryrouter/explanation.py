@@ -14,6 +14,9 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of 
 if TYPE_CHECKING:
     from typing import Any
 
+    from .normalize import Normalized
+    from .prepared import Prepared
+
 
 @dataclass(frozen=True)
 class Step:
@@ -23,6 +26,8 @@ class Step:
     outcome: str
     request: Any = None
     result: Result | None = None
+    query: Normalized | None = None  # the query as the grammar read it
+    prepared: Prepared | None = None  # the decision the answer applied, for an intent that decides first
 
 
 @dataclass(frozen=True)

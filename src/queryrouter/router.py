@@ -153,35 +153,36 @@ class Router:
             return Result.failure(query, "none", Status.INTERNAL,
                                   "Internal error while answering; please report this query.")
 
-    def _route(self, query: str, trace: list[Step] | None = None, learn: bool = True) -> Result:
+    def _route(self, query: str, trace: list[Step] | None = None) -> Result:
         """The routing loop behind route() and explain(); `trace`, when given, collects each intent tried.
 
-        A conversion whose shape was seen before ("# lbs to kg") is answered from the prepared plan of
-        that shape: no normalizing, parsing or unit lookup, only the arithmetic on the new amounts."""
+        A conversion whose shape was seen before ("# lbs to kg") is answered from the plan of that shape:
+        no normalizing, parsing or unit lookup, only the arithmetic on the new amounts."""
         if len(query) > self.max_length:
             return Result.failure(query, "none", Status.TOO_LONG,
                                   f"The query is longer than {self.max_length} characters.")
-        seen = shape(query) if learn and trace is None and self.cache_size else None
-        if seen is not None:
-            plan = self._plans.get(seen.key, _UNSEEN)
-            if plan is _UNSEEN and self._store is not None and (stored := self._store.get(seen.key)) is not None \
-                    and stored.prepared.amounts == len(seen.numbers):
-                self._remember(seen, plan := stored)
-            if plan is None:
-                seen = None  # a shape already found to have no plan: route it the long way, learn nothing
-            elif plan is not _UNSEEN:
-                if len(query) + plan.growth <= self.max_length:
-                    return plan.prepared.apply(query, seen.values())
-                seen = None  # too long once normalized: the long way says so
-            if seen is not None:
-                trace = []
-        result = self._route_text(query, trace)
-        if seen is not None and trace is not None:
-            plan = self._plan(seen, trace, result)
+        seen = shape(query) if trace is None and self.cache_size else None
+        if seen is not None and (plan := self._known(seen)) is not _UNSEEN:
+            if plan is not None and len(query) + plan.growth <= self.max_length:
+                return plan.prepared.apply(query, seen.values())
+            seen = None  # a shape with no plan, or too long once normalized: the long way, nothing to learn
+        steps = [] if seen is not None else trace
+        result = self._route_text(query, steps)
+        if seen is not None and steps:
+            plan = self._plan(seen, steps, result)
             self._remember(seen, plan)
             if plan is not None and self._store is not None:
                 self._store.put(seen.key, plan)
         return result
+
+    def _known(self, seen: Shape) -> Plan | None:
+        """The plan kept for `seen`, None if its shape has none, _UNSEEN if it was never learned."""
+        plan = self._plans.get(seen.key, _UNSEEN)
+        if plan is _UNSEEN and self._store is not None:
+            stored = self._store.get(seen.key)
+            if stored is not None and stored.prepared.amounts == len(seen.numbers):
+                self._remember(seen, plan := stored)
+        return plan
 
     def _route_text(self, query: str, trace: list[Step] | None) -> Result:
         from .normalize import normalize  # not needed, so not loaded, when every query has a plan
@@ -203,29 +204,24 @@ class Router:
         return fallback or Result.failure(query, "none", Status.NOT_UNDERSTOOD,
                                           "The query was not understood.")
 
-    def _plan(self, seen: Shape, trace: list[Step], result: Result) -> Plan | None:
-        """The prepared conversion behind `result`, if its whole shape can share it: the conversion grammar
-        was the first to parse (so no earlier intent can claim another query of the shape), the amounts are
-        the plain numbers as typed, normalizing lengthens the query and a probe with other amounts alike,
-        and the probe gets the same answer both ways."""
-        if not trace:  # refused before any grammar was tried (too long once normalized)
+    def _plan(self, seen: Shape, steps: list[Step], result: Result) -> Plan | None:
+        """The decision behind `result`, if its whole shape can share it: the intent that answered was the
+        first to parse (so no earlier intent can claim another query of the shape) and decided before it
+        did arithmetic, its amounts are the plain numbers as typed, and a probe with other amounts is
+        lengthened alike by normalizing and gets the same answer from the plan as the long way."""
+        *before, last = steps
+        prepared = last.prepared
+        if (prepared is None or last.result is not result or last.query is None or prepared.values != seen.values()
+                or any(step.outcome != "not parsed" for step in before)):
             return None
-        *before, last = trace
-        if (last.intent != "conversion" or last.result is not result or last.request is None
-                or any(step.outcome != "not parsed" for step in before) or "conversion" in self._answerers):
-            return None
-        from .normalize import normalize
-
-        intents = _lazy_imports()[1]
-        normalized = normalize(result.query)
-        prepared: Prepared | None = intents["conversion"].prepare(last.request, normalized, self)
-        if prepared is None or prepared.values != seen.values() or prepared.apply(result.query, seen.values()) != result:
-            return None
+        growth = len(last.query.text) - len(result.query)
         probe = seen.probe()
         probe_text = probe.text()
-        growth = len(normalized.text) - len(result.query)
-        if (len(normalize(probe_text).text) - len(probe_text) != growth
-                or prepared.apply(probe_text, probe.values()) != self._route(probe_text, learn=False)):
+        probe_steps: list[Step] = []
+        expected = self._route_text(probe_text, probe_steps)
+        probed = probe_steps[0].query if probe_steps else None
+        if (probed is None or len(probed.text) - len(probe_text) != growth
+                or prepared.apply(probe_text, probe.values()) != expected):
             return None
         return Plan(prepared, growth)
 
@@ -240,22 +236,34 @@ class Router:
         tree = parse(query.text, intent)
         if tree is None:
             if trace is not None:
-                trace.append(Step(intent, "not parsed"))
+                trace.append(Step(intent, "not parsed", query=query))
             return None
         try:
             request = self._transformer().transform(tree)
         except visit_error as error:
             if isinstance(error.orig_exc, invalid_number):
-                result = Result.failure(query.original, intent, Status.INVALID_NUMBER, str(error.orig_exc))
+                failure = Result.failure(query.original, intent, Status.INVALID_NUMBER, str(error.orig_exc))
                 if trace is not None:
-                    trace.append(Step(intent, result.status.value, None, result))
-                return result
+                    trace.append(Step(intent, failure.status.value, None, failure, query))
+                return failure
             raise
-        answerer = self._answerers.get(intent, intents[intent].answer)
-        result = answerer(request, query, self)
+        result, prepared = self._answer(intent, intents[intent], request, query)
         if trace is not None:
-            trace.append(Step(intent, "declined" if result is None else result.status.value, request, result))
+            trace.append(Step(intent, "declined" if result is None else result.status.value, request, result,
+                              query, prepared))
         return result
+
+    def _answer(self, intent: str, module: ModuleType, request: Any,
+                query: Normalized) -> tuple[Result | None, Prepared | None]:
+        """The intent's answer, and the Prepared it applied when it decides first (see intents/__init__.py);
+        an answerer of the caller's own takes the place of either."""
+        custom = self._answerers.get(intent)
+        if custom is not None or not hasattr(module, "decide"):
+            return (custom or module.answer)(request, query, self), None
+        decided = module.decide(request, query, self)
+        if decided is None or isinstance(decided, Result):
+            return decided, None
+        return decided.apply(query.original, decided.values), decided
 
     # --- explaining ---------------------------------------------------------------------------------
 

@@ -1,5 +1,9 @@
 """The intents: each is a slice of grammars/<intent>.lark, grammars/<intent>.examples.toml and a module
-here with `reader()` (parse tree -> request) and `answer(request, query, router)` (request -> Result)."""
+here with `reader()` (parse tree -> request) and `answer(request, query, router)` (request -> Result).
+
+An intent whose answer splits into choices about the words and arithmetic on the amounts also has
+`decide(request, query, router)`: a Prepared (prepared.py) that the router applies and keeps for the
+query's shape, a failure Result, or None to decline. Only conversion does, so far."""
 
 from __future__ import annotations
 

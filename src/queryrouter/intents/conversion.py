@@ -143,20 +143,17 @@ class _Item:
 
 def answer(request: Conversion, query: Normalized, router: Router) -> Result | None:
     """The converted amount, a typed failure, or None when the text is not a conversion after all."""
-    try:
-        prepared = _prepare(request, query, router.units)
-    except Refusal as refusal:
-        return refusal.result(query.original)
-    return None if prepared is None else prepared.apply(query.original, prepared.values)
+    decided = decide(request, query, router)
+    return decided.apply(query.original, decided.values) if isinstance(decided, Prepared) else decided
 
 
-def prepare(request: Conversion, query: Normalized, router: Router) -> Prepared | None:
-    """The conversion with its units decided, for the router to reuse on queries of the same shape; None
-    when the query is declined or refused before any amount is looked at."""
+def decide(request: Conversion, query: Normalized, router: Router) -> Prepared | Result | None:
+    """Every choice that does not depend on the amounts, as a Prepared to apply to them (the router keeps
+    it for the query's shape); a failure found on the way; or None to decline."""
     try:
         return _prepare(request, query, router.units)
-    except Refusal:
-        return None
+    except Refusal as refusal:
+        return refusal.result(query.original)
 
 
 def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared | None:
