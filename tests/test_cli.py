@@ -174,24 +174,11 @@ def test_help_and_version_load_neither_pint_nor_lark() -> None:
 
 def test_plain_repl_in_a_pseudo_terminal(tmp_path: Path) -> None:
     (tmp_path / "history").write_text("\n# 2026-11-26 10:00:00\n+1 mile to km\n")  # the toolbar prompt's format
-    pid, fd = _spawn(tmp_path, "--plain")
-    try:
-        assert "Ctrl-D" in _read_until(fd, "? ")
-        os.write(fd, b"\x1b[A\r")  # Up recalls the query the other prompt saved
-        assert "1.609 km" in _read_until(fd, "? ")
-        os.write(fd, b"19.2 lbs to kg\r")
-        assert "8.709 kg" in _read_until(fd, "? ")
-        os.write(fd, b":explain 5 ft to cm\r")
-        assert "'ft' -> foot" in _read_until(fd, "? ")
-        os.write(fd, b":json\r")
-        _read_until(fd, "? ")
-        os.write(fd, b"15% of 80\r")
-        assert '"status": "ok"' in _read_until(fd, "? ")
-        os.write(fd, b"\x04")  # Ctrl-D quits
-        _read_until(fd, None)
-    finally:
-        status = _wait(pid)
-    assert status == 0
+    banner, recalled, answer, explained, _, as_json = _plain_session(
+        tmp_path, b"\x1b[A", b"19.2 lbs to kg", b":explain 5 ft to cm", b":json", b"15% of 80")
+    assert "Ctrl-D" in banner
+    assert "1.609 km" in recalled  # Up recalled the query the other prompt saved
+    assert "8.709 kg" in answer and "'ft' -> foot" in explained and '"status": "ok"' in as_json
     history = (tmp_path / "history").read_text()
     assert "+19.2 lbs to kg\n" in history and "+15% of 80\n" in history
     if importlib.util.find_spec("prompt_toolkit") is not None:  # the toolbar prompt reads what it wrote
@@ -203,19 +190,26 @@ def test_plain_repl_in_a_pseudo_terminal(tmp_path: Path) -> None:
 def test_plain_repl_saves_every_query_whatever_readline_keeps(tmp_path: Path) -> None:
     (tmp_path / "inputrc").write_text("set history-size 2\n")  # readline's own list is full from the start
     (tmp_path / "history").write_text("".join(f"\n# 2026-11-26\n+{n} m to cm\n" for n in range(3)))
-    pid, fd = _spawn(tmp_path, "--plain", env={"INPUTRC": str(tmp_path / "inputrc")})
+    _plain_session(tmp_path, b"7 m to cm", b"8 m to cm", env={"INPUTRC": str(tmp_path / "inputrc")})
+    history = (tmp_path / "history").read_text()
+    assert "+7 m to cm\n" in history and "+8 m to cm\n" in history
+
+
+def _plain_session(tmp_path: Path, *lines: bytes, env: dict[str, str] | None = None) -> list[str]:
+    """The --plain prompt on a terminal: each line entered in turn, then Ctrl-D, which must exit 0.
+    Returns what the terminal showed before the first prompt and after each line."""
+    pid, fd = _spawn(tmp_path, "--plain", env=env)
     try:
-        _read_until(fd, "? ")
-        for query in (b"7 m to cm", b"8 m to cm"):
-            os.write(fd, query + b"\r")
-            _read_until(fd, "? ")
+        shown = [_read_until(fd, "? ")]
+        for line in lines:
+            os.write(fd, line + b"\r")
+            shown.append(_read_until(fd, "? "))
         os.write(fd, b"\x04")
         _read_until(fd, None)
     finally:
         status = _wait(pid)
     assert status == 0
-    history = (tmp_path / "history").read_text()
-    assert "+7 m to cm\n" in history and "+8 m to cm\n" in history
+    return shown
 
 
 @pytest.mark.skipif(importlib.util.find_spec("prompt_toolkit") is None, reason="prompt_toolkit not installed")

@@ -23,6 +23,7 @@ import sys
 import threading
 import unicodedata
 import zlib
+from functools import cache
 
 from .prepared import Prepared
 from .shapes import Plan
@@ -125,8 +126,10 @@ def _code_fingerprint() -> str:
     return fingerprint([here, grammar_dir(), *_library_files()])
 
 
-def _library_files() -> list[str]:
-    """The files that say which pint and lark are installed, found without importing them."""
+@cache
+def _library_files() -> tuple[str, ...]:
+    """The files that say which pint and lark are installed, found without importing them (once: the
+    fingerprint is taken again before every write)."""
     from importlib.util import find_spec
 
     files = []
@@ -135,7 +138,7 @@ def _library_files() -> list[str]:
         spec = find_spec(library)
         if spec is not None and spec.origin is not None:
             files += [os.path.join(os.path.dirname(spec.origin), name) for name in names]
-    return files
+    return tuple(files)
 
 
 def _hash(text: str) -> str:
