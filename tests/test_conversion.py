@@ -71,6 +71,8 @@ def test_every_density_names_its_source() -> None:
 @pytest.mark.parametrize(("words", "value"), [
     ("twenty one", 21), ("two and a half", 2.5), ("half a", 0.5), ("a dozen", 12), ("a quarter", 0.25),
     ("one hundred and five", 105), ("three quarters", 0.75), ("half a dozen", 6), ("two thousand five hundred", 2500),
+    ("one hundred five", 105), ("two hundred fifty", 250), ("one hundred twenty three", 123),
+    ("one thousand two hundred thirty four", 1234),
 ])
 def test_number_words(words: str, value: float) -> None:
     assert parse_number_words(words) == value
@@ -80,6 +82,8 @@ def test_number_words_after_digits() -> None:
     assert parse_number_words("million", start=parse_number_words("one") * 3 / 2) == 1_500_000
     with pytest.raises(InvalidNumber):
         parse_number_words("one one")
+    with pytest.raises(InvalidNumber):
+        parse_number_words("two thousand thousand")
 
 
 def test_huge_number_words_are_invalid_not_a_crash() -> None:

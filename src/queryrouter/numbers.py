@@ -56,11 +56,15 @@ def parse_number_words(text: str, start: Fraction | None = None) -> Fraction:
         elif word in ADDITIVE:
             if last in ("ones", "number") or (last == "tens" and ADDITIVE[word] >= 10):
                 raise InvalidNumber(f"{text!r} is not a number")
-            current = (current if last == "tens" and current is not None else 0) + ADDITIVE[word]
+            # "twenty one", "one hundred five": added to the group so far; elsewhere a new group starts
+            current = (current if last in ("tens", "hundred") and current is not None else 0) + ADDITIVE[word]
             last = "tens" if word in _TENS else "ones"
         elif word in MULTIPLIER:
-            current, last = (Fraction(1) if current is None else current) * MULTIPLIER[word], "multiplier"
+            current = (Fraction(1) if current is None else current) * MULTIPLIER[word]
+            last = "hundred" if word == "hundred" else "multiplier"
         else:
+            if last == "scale":  # "two thousand thousand"
+                raise InvalidNumber(f"{text!r} is not a number")
             total, current, last = total + (Fraction(1) if current is None else current) * SCALE[word], None, "scale"
     return total + (current or 0)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal, cast
 from lark import Token, Transformer, v_args
 
 from ..formatting import format_number
-from ..numbers import parse_decimal, parse_fraction
+from ..numbers import parse_decimal, parse_fraction, parse_number_words
 from ..result import Alternative, CalculationAnswer, Result, Status
 
 if TYPE_CHECKING:
@@ -39,11 +39,6 @@ Form = Literal["value", "percent", "fraction", "decimal", "part_of_whole", "chan
 _OPERATORS = {"PLUS": "+", "MINUS": "-", "LESS": "-", "TIMES": "×", "DIVIDE": "/", "OUT_OF": "/",
               "OF": "of", "SQRT": "√", "CBRT": "∛", "FACTORIAL_OF": "!", "PERCENT": "%", "SQUARED": "²",
               "CUBED": "³", "FACTORIAL": "!"}
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-          "sixteen seventeen eighteen nineteen").split()
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_WORD_VALUES = {word: value for value, word in enumerate(_ONES)} | _TENS
 _DENOMINATORS = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
                  "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "hundredth": 100, "thousandth": 1000}
 # How tightly each kind of node binds when shown; an operand that binds less gets parentheses.
@@ -274,7 +269,7 @@ class _Reader(Transformer):
         return _number(parse_decimal(whole) + parse_fraction(part))
 
     def word_number(self, token: Token) -> Node:
-        return _number(Fraction(sum(_WORD_VALUES[word] for word in re.split(r"[- ]+", token.lower()))))
+        return _number(parse_number_words(token))
 
     def word_fraction(self, *tokens: Token) -> Node:
         """"two thirds", "a quarter", "half": shown and computed as the fraction 2/3, 1/4, 1/2."""
