@@ -68,6 +68,14 @@ def test_deep_nesting_is_refused_before_recursing(router: Router, query: str) ->
     assert "nested" in result.text
 
 
+@pytest.mark.parametrize("query", ["(" * 2000 + "1" + ")" * 2000, "2^" * 3000 + "1", "-(" * 1500 + "1" + ")" * 1500])
+def test_nesting_deeper_than_pythons_recursion_limit_is_refused_too(query: str) -> None:
+    """With the length cap lifted, the tree is read by a loop (Transformer_NonRecursive), so the depth
+    check answers instead of a RecursionError."""
+    result = Router(strict=True, max_length=20_000).route(query)
+    assert (result.intent, result.status) == ("calculation", Status.OUT_OF_RANGE), result.to_dict()
+
+
 @pytest.mark.parametrize(("query", "value"), [
     ("+".join(["1"] * 140), 140.0),               # long chains are flat, not deep
     ("2 * " * 70 + "1", 2.0**70),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from lark import Transformer
+from lark.visitors import Transformer_NonRecursive
 from lark.visitors import merge_transformers
 
 from . import calculation, conversion, definition, topic
@@ -23,5 +24,8 @@ INTENTS: dict[str, ModuleType] = {
 
 
 def reader() -> Transformer:
-    """One transformer for query.lark, each intent's reader in its grammar namespace."""
-    return merge_transformers(**{name: module.reader() for name, module in INTENTS.items()})
+    """One transformer for query.lark, each intent's reader in its grammar namespace. It walks the tree
+    with a loop, not recursion, so no nesting reaches Python's recursion limit before calculation's
+    depth check refuses it."""
+    return merge_transformers(Transformer_NonRecursive(),
+                              **{name: module.reader() for name, module in INTENTS.items()})
