@@ -30,6 +30,9 @@ from queryrouter.normalize import normalize
     ("5 m² to ft²", "5 m2 to ft2"),
     ("1e-9 kg", "1e-9 kg"),
     ("(1+2)+3", "(1+2)+3"),
+    ("1e-5+1e-5+1", "1e-5+1e-5+1"),        # joined like a slug, but no part is a word: arithmetic
+    ("3x4-2-1", "3 x 4-2-1"),
+    ("sqrt(16)+2+1", "sqrt(16)+2+1"),
     ("how+many+cups+in+a+liter", "how many cups in a liter"),
 ])
 def test_repairs(query: str, text: str) -> None:

@@ -18,6 +18,7 @@ _SPACES_RE = re.compile(r"\s+")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 # 19-2-lbs-to-kg: a whole query joined by hyphens (or underscores, or plus signs) is a URL slug.
 _SLUG_RE = re.compile(r"^-?[^\s\-_+]+(?:[\-_+][^\s\-_+]+){2,}$")
+_SLUG_JOINERS_RE = re.compile(r"[\-_+]")
 # 60,000 and 1,234,567.5: a comma followed by exactly three digits separates thousands.
 _THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
 # 1.234,5: dots between groups of three and a decimal comma, as much of Europe writes numbers.
@@ -55,8 +56,9 @@ def normalize(query: str) -> Normalized:
     text = _POWER_RE.sub(lambda m: "^" + m.group(1).translate(_SUPERSCRIPTS), text)
     text = unicodedata.normalize("NFKC", text).replace("\u2044", "/").replace("−", "-")
     text = _SPACES_RE.sub(" ", text).strip()
-    if _SLUG_RE.match(text) and re.search(r"[^\W\d_]", text):  # "(1+2)+3" has no words: arithmetic
-        text = re.sub(r"[\-_+]", " ", text)
+    # A slug has a part that is a word ("lbs"); "1e-5+1e-5+1" or "3x4-2-1" are arithmetic.
+    if _SLUG_RE.match(text) and any(part.isalpha() for part in _SLUG_JOINERS_RE.split(text)):
+        text = _SLUG_JOINERS_RE.sub(" ", text)
         notes.append(f"read the slug {query.strip()!r} as {text!r}")
     text = _FEET_INCHES_RE.sub(_feet_inches, text)
     text = _INCHES_RE.sub(r"\1 in", text)
