@@ -36,10 +36,10 @@ def parse_decimal(text: str) -> Fraction:
     """Read "19.2", "3.5e3" or ".5" exactly."""
     if len(text) > MAX_DIGITS:
         raise InvalidNumber(f"the number {text[:20]}… is too long")
-    mantissa, _, exponent = text.lower().partition("e")
+    exponent = text.lower().partition("e")[2]
     if exponent and abs(int(exponent)) > MAX_EXPONENT:
         raise InvalidNumber(f"the exponent in {text} is too large")
-    return Fraction(mantissa) * (Fraction(10) ** int(exponent or 0))
+    return Fraction(text)
 
 
 def parse_number_words(text: str, start: Fraction | None = None) -> Fraction:
