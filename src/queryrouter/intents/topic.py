@@ -18,15 +18,6 @@ NAME = "topic"
 MIN_SCORE = 30.0
 """Below this a match covers too little of the query to be its answer ("advantages of non renewable
 energy" is not about the US Department of Energy); such matches become suggestions instead."""
-_FACETS = {
-    "government": r"who owns|who governs|who rules|government",
-    "geography": r"physical features|geography|climate|terrain",
-    "population": r"population|people",
-    "capital": r"capital",
-    "area": r"area|size",
-    "history": r"history",
-    "language": r"language",
-}
 
 
 @dataclass(frozen=True)
@@ -41,8 +32,12 @@ class _Reader(Transformer):
         return Topic(subject)
 
     def facet(self, lead: Token, subject: str) -> Topic:
-        name = next((facet for facet, words in _FACETS.items() if re.match(words, lead, re.I)), None)
-        return Topic(subject, name)
+        """"who owns", "the capital city of", "languages of": the facet whose words the lead uses (the
+        lexicon's one vocabulary, so the facet asked is always one the lexicon can answer)."""
+        from ..lexicon import FACET_WORDS
+
+        words = set(re.findall(r"[a-z]+", lead.lower()))
+        return Topic(subject, next((facet for facet, known in FACET_WORDS.items() if words & known), None))
 
     def death(self, subject: str) -> Topic:
         return Topic(subject, "death")
