@@ -81,3 +81,10 @@ def test_a_large_file_loads(tmp_path: Path) -> None:
     glossary = Glossary.from_file(write(tmp_path, "big.csv", "term,definition\n" + rows))
     assert len(glossary.entries) == 20_000
     assert glossary.lookup("term19999") is not None
+
+
+def test_a_transposed_letter_finds_a_user_entry_as_it_finds_a_dictionary_word(tmp_path: Path) -> None:
+    """User entries and WordNet share one typo measure (OSA: a swap of neighbours is one edit)."""
+    glossary = Glossary.from_file(write(tmp_path, "g.toml", '[[entry]]\nterm = "quokka"\nsummary = "a wallaby"\n'))
+    found = glossary.lookup("qoukka")
+    assert found is not None and (found.entry.term, found.how) == ("quokka", "fuzzy")

@@ -128,14 +128,20 @@ class Glossary:
         return Glossary([*self.entries, *other.entries], f"{self.name}+{other.name}",
                         self.lexicon or other.lexicon)
 
-    def lookup(self, word: str) -> WordLookup | None:
+    def lookup(self, word: str, relation: str = "definition") -> WordLookup | None:
         """Exact entry, then the lexicon (exact, inflection, typo), then a close misspelling of an entry;
-        None when unsure rather than a different word."""
+        None when unsure rather than a different word. An entry with no synonyms (or antonyms) leaves
+        a `relation` that asks for them to the lexicon: slang's "newbie" has none, WordNet's has seven."""
         key = entry_key(word)
         if not key:
             return None
         if key in self._index:
-            return WordLookup(self._index[key], word, "exact", 100.0)
+            entry = self._index[key]
+            if self.lexicon is not None and not _lists(entry, relation):
+                found = self.lexicon.lookup_word(word)
+                if found is not None and _lists(found.entry, relation):
+                    return WordLookup(_word_entry(found.entry), word, found.how, found.score)
+            return WordLookup(entry, word, "exact", 100.0)
         if self.lexicon is not None:
             found = self.lexicon.lookup_word(word)
             if found is not None:
@@ -148,13 +154,12 @@ class Glossary:
 
     def _closest(self, key: str) -> tuple[str, float] | None:
         from rapidfuzz import fuzz, process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA
 
         edits = max_edits(key)
         if edits == 0:
             return None
-        candidates = [k for k in self._index if abs(len(k) - len(key)) <= edits]
-        found = process.extractOne(key, candidates, scorer=Levenshtein.distance, score_cutoff=edits)
+        found = process.extractOne(key, self._keys, scorer=OSA.distance, score_cutoff=edits)
         if found is None:
             return None
         return found[0], fuzz.ratio(key, found[0])
@@ -206,6 +211,15 @@ class Glossary:
                 entry = Entry(term=match.term, summary=match.summary, source=match.source)
                 ranked.append(TopicHit(entry, match.score, match.summary))
         return ranked[:limit]
+
+
+def _lists(entry: Any, relation: str) -> bool:
+    """Whether `entry` (an Entry or a lexicon WordEntry) has what `relation` asks for."""
+    if relation == "synonym":
+        return bool(entry.synonyms)
+    if relation == "antonym":
+        return bool(entry.antonyms)
+    return True
 
 
 def _word_entry(word: Any) -> Entry:

@@ -45,7 +45,7 @@ def reader() -> Transformer:
 
 
 def answer(request: Definition, query: Normalized, router: Router) -> Result:
-    found = router.glossary.lookup(request.term)
+    found = router.glossary.lookup(request.term, request.relation)
     if found is None:
         suggestions = tuple(router.glossary.suggest(request.term))
         hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
