@@ -88,3 +88,8 @@ def test_a_transposed_letter_finds_a_user_entry_as_it_finds_a_dictionary_word(tm
     glossary = Glossary.from_file(write(tmp_path, "g.toml", '[[entry]]\nterm = "quokka"\nsummary = "a wallaby"\n'))
     found = glossary.lookup("qoukka")
     assert found is not None and (found.entry.term, found.how) == ("quokka", "fuzzy")
+
+
+def test_every_router_shares_the_default_glossary() -> None:
+    """Opening WordNet and building its typo index is done once per process, not once per Router."""
+    assert Router().glossary is Router().glossary is Glossary.default()

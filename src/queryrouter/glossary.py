@@ -17,6 +17,7 @@ import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -100,9 +101,9 @@ class Glossary:
 
     @classmethod
     def default(cls) -> Glossary:
-        """What ships inside the package: the slang list over WordNet and the Factbook (opened lazily)."""
-        slang = resources.files(__package__).joinpath("data/slang.toml")
-        return cls(_parse_toml(slang.read_text(encoding="utf-8"), "slang.toml"), "default", Lexicon())
+        """What ships inside the package: the slang list over WordNet and the Factbook (opened lazily).
+        One per process, shared by every Router: it is read-only and its lexicon is thread-safe."""
+        return _default_glossary()
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Glossary:
@@ -211,6 +212,12 @@ class Glossary:
                 entry = Entry(term=match.term, summary=match.summary, source=match.source)
                 ranked.append(TopicHit(entry, match.score, match.summary))
         return ranked[:limit]
+
+
+@cache
+def _default_glossary() -> Glossary:
+    slang = resources.files(__package__).joinpath("data/slang.toml")
+    return Glossary(_parse_toml(slang.read_text(encoding="utf-8"), "slang.toml"), "default", Lexicon())
 
 
 def _lists(entry: Any, relation: str) -> bool:
