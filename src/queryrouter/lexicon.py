@@ -26,12 +26,12 @@ from typing import Any
 
 from .result import Sense
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 2  # 2: adjective 'similar to' links (table similar)
+"""The schema this module reads; scripts/build_glossary.py writes this same number into ``meta``."""
 # Bounds on the work one topic lookup can cause: a search query's subject is a few words, and no Factbook or
 # WordNet name is longer than MAX_NAME_TOKENS words.
 MAX_SUBJECT_TOKENS = 24
 MAX_NAME_TOKENS = 10  # the longest name in the shipped data
-"""The schema this module reads; the builder writes the same number into ``meta``."""
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.sqlite"
 
