@@ -29,6 +29,14 @@ def test_any_text(query: str) -> None:
     _check(query)
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(WORDS), st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)),
+                max_size=8).map(" ".join))
+def test_lone_surrogates(query: str) -> None:
+    """Undecodable bytes in a command line's arguments arrive as lone surrogates (st.text() never makes one)."""
+    _check(query)
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.sampled_from(WORDS), st.integers(-10**6, 10**6).map(str),
                           st.floats(allow_nan=True).map(str), st.text(max_size=4)), max_size=12).map(" ".join))

@@ -15,7 +15,9 @@ _VULGAR_FRACTIONS = {ch: Fraction(unicodedata.numeric(ch)).limit_denominator(10)
                      for ch in "¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"}
 _VULGAR_RE = re.compile("[" + "".join(_VULGAR_FRACTIONS) + "]")
 _SPACES_RE = re.compile(r"\s+")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+# Control and invisible characters, and lone surrogates (undecodable bytes kept by surrogateescape, as a
+# command line's arguments are): none can be part of a word, and a surrogate cannot even be encoded.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
 # 19-2-lbs-to-kg: a whole query joined by hyphens (or underscores, or plus signs) is a URL slug.
 _SLUG_RE = re.compile(r"^-?[^\s\-_+]+(?:[\-_+][^\s\-_+]+){2,}$")
 _SLUG_JOINERS_RE = re.compile(r"[\-_+]")
