@@ -84,9 +84,6 @@ class _Reader(Transformer):
         return pieces
 
     def quantity(self, amount: tuple[Fraction, str], words: tuple[str, ...]) -> Piece:
-        """"three quarters of a cup": the words between the number and the unit are dropped."""
-        while len(words) > 1 and words[0].lower() in _FILLER_WORDS:
-            words = words[1:]
         return Piece(amount[0], words, note=amount[1])
 
     def amount(self, value: Fraction) -> tuple[Fraction, str]:
@@ -104,7 +101,12 @@ class _Reader(Transformer):
         return list(phrases)
 
     def unit_phrase(self, *tokens: Token) -> tuple[str, ...]:
-        return tuple(word for token in tokens for word in token.split())
+        """The words of a unit phrase without the articles before them: "three quarters of a cup",
+        "5 kg to the lb", "how many cups in the gallon"."""
+        words = tuple(word for token in tokens for word in token.split())
+        while len(words) > 1 and words[0].lower() in _FILLER_WORDS:
+            words = words[1:]
+        return words
 
 
 def reader() -> Transformer:
