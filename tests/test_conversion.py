@@ -120,3 +120,11 @@ def test_a_typed_amount_is_shown_exactly_as_typed(digits: int, places: int) -> N
     shown = shown_amount(value)
     assert Fraction(shown) == value or abs(value) < Fraction(1, 10**6) or len(str(abs(digits))) > 12
     assert not shown.endswith(".") and ("." not in shown or not shown.endswith("0"))
+
+
+def test_explain_names_the_units_the_answer_used() -> None:
+    """'f' and 'c' beside each other are temperatures in the answer, so in the explanation too (it once
+    said farad and the speed of light)."""
+    explanation = US.explain("32 f to c")
+    assert explanation.result.text == "32 °F = 0 °C"
+    assert explanation.details == ("conversion: 'f' -> degree_Fahrenheit", "conversion: 'c' -> degree_Celsius")

@@ -292,15 +292,8 @@ class Router:
     def _details(self, step: Step) -> Iterator[str]:
         """What the intent's request resolved to: unit words for a conversion, candidates for a lookup."""
         request = step.request
-        if step.intent == "conversion" and request is not None:
-            phrases = [*(piece.words for piece in request.source), *request.target]
-            for words in phrases:
-                match = self.units.resolve(words) or self.units.resolve(words, temperature=True)
-                if match is None:
-                    yield f"conversion: {' '.join(words)!r} names no unit"
-                    continue
-                leftover = f", leftover {' '.join(words[match.used:])!r}" if match.used < len(words) else ""
-                yield f"conversion: {match.spelled!r} -> {self.units.name(match.unit)}{leftover}"
+        if step.intent == "conversion" and request is not None and step.query is not None:
+            yield from _lazy_imports()[1]["conversion"].details(request, step.query, self)
         elif step.intent == "definition" and request is not None:
             found = self.glossary.lookup(request.term)
             if found is not None:

@@ -9,6 +9,7 @@ The decisions become a Prepared conversion (prepared.py), which turns the amount
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import cache
@@ -179,6 +180,24 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
     if substance is None and (leftovers or target_leftover):
         notes.append(f"ignored {' '.join(leftovers or target_leftover)!r}")
     return _decide(tuple(i.value for i in items), [i.unit for i in items], goal, substance, notes, units)
+
+
+def details(request: Conversion, query: Normalized, router: Router) -> Iterator[str]:
+    """For Router.explain: which words named which unit, read as the answer read them (the temperature
+    letters of "32 f to c" included), and the words left over."""
+    units = router.units
+    phrases = [*(piece.words for piece in request.source), *request.target]
+    try:
+        sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text))
+    except Refusal as refusal:
+        yield f"conversion: {refusal}"
+        return
+    if sources is None or targets is None:
+        yield f"conversion: {' / '.join(' '.join(words) for words in phrases)!r} names no units"
+        return
+    for words, match in zip(phrases, [*sources, *targets]):
+        leftover = f", leftover {' '.join(words[match.used:])!r}" if match.used < len(words) else ""
+        yield f"conversion: {match.spelled!r} -> {units.name(match.unit)}{leftover}"
 
 
 def _resolve_sides(request: Conversion, units: Units, digits: bool) -> tuple[list[UnitMatch] | None, list[UnitMatch] | None]:
