@@ -1,6 +1,6 @@
 """Mutation fuzzer for route(): seeds from the example corpora, mutated, routed with strict=True.
 
-    python tests/fuzz_route.py --seconds 60          # what CI runs (bounded time)
+    python tests/fuzz_route.py --seed 20261126 --inputs 20000   # what CI runs (bounded, reproducible)
     python tests/fuzz_route.py --inputs 1000000      # the long run
 
 Any exception is a bug: the input is appended to tests/crashers.txt (as a JSON string per line), which
@@ -79,15 +79,15 @@ def run(seconds: float, inputs: int, seed: int) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--inputs", type=int, default=10**12)
+    parser.add_argument("--seconds", type=float, default=None, help="stop after this long (default 60 s, "
+                        "or no time limit when --inputs is given)")
+    parser.add_argument("--inputs", type=int, default=None, help="stop after this many inputs")
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
-    if args.seconds == 60.0 and args.inputs != 10**12:
-        args.seconds = float("inf")
+    seconds = args.seconds if args.seconds is not None else (float("inf") if args.inputs else 60.0)
     seed = args.seed if args.seed is not None else random.randrange(2**32)
     print(f"seed {seed}")
-    return run(args.seconds, args.inputs, seed)
+    return run(seconds, args.inputs or 10**12, seed)
 
 
 if __name__ == "__main__":

@@ -199,7 +199,7 @@ class Units:
         from rapidfuzz import fuzz, process
 
         if self._names is None:
-            self._names = sorted(set(self._aliases) | set(self.registry._units))
+            self._names = sorted(set(self._aliases) | set(self.registry))  # pint iterates over its unit names
         matches = process.extract(word, self._names, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
         return [name for name, _score, _index in matches]
 
