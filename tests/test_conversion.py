@@ -128,3 +128,17 @@ def test_explain_names_the_units_the_answer_used() -> None:
     explanation = US.explain("32 f to c")
     assert explanation.result.text == "32 °F = 0 °C"
     assert explanation.details == ("conversion: 'f' -> degree_Fahrenheit", "conversion: 'c' -> degree_Celsius")
+
+
+def test_unit_caches_keep_the_recent_spellings_once_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Junk spellings fill the bounded caches, yet a unit asked for again is still remembered."""
+    from queryrouter.units import Units
+
+    monkeypatch.setattr("queryrouter.units.MAX_CACHED", 3)
+    units = Units(US.units.registry)
+    for junk in ("florb", "zorp", "quux", "blarg"):
+        units.resolve((junk,))
+    units.resolve(("kg",))
+    units.resolve(("kg",))
+    info = units._resolved.cache_info()  # noqa: SLF001
+    assert (info.hits, info.currsize, info.maxsize) == (1, 3, 3)

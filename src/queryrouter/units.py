@@ -7,11 +7,11 @@ names, and only the trusted expressions in data/unit_aliases.toml go through pin
 from __future__ import annotations
 
 import re
-import threading
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 MAX_ALIAS_WORDS = 4
 MAX_CACHED = 4096  # spellings remembered per Router: bounds memory whatever users type
-_UNKNOWN: Any = object()
 # With volume_system="imperial" these US customary volumes become their UK imperial namesakes.
 _IMPERIAL = {"cup": "imperial_cup", "pint": "imperial_pint", "quart": "imperial_quart",
              "gallon": "imperial_gallon", "fluid_ounce": "imperial_fluid_ounce"}
@@ -86,10 +85,11 @@ class Units:
         self._temperature = {key: self._expression(value) for key, value in data["temperature"].items()}
         self._display: dict[str, str] = data["display"]
         self._alternatives: dict[str, list[str]] = data["alternatives"]
-        self._factors: dict[tuple[Any, Any], tuple[float, float]] = {}
-        self._resolved: dict[tuple[tuple[str, ...], bool], UnitMatch | None] = {}
-        self._profiles: dict[Any, _Profile] = {}
-        self._lock = threading.Lock()
+        # Remembered per instance, the least recently used out first: spellings come from users, so the
+        # memory stays bounded whatever they type, and popular units stay cached.
+        self._resolved = lru_cache(MAX_CACHED)(self._resolve)
+        self._lines = lru_cache(MAX_CACHED)(self._affine)
+        self._profiles = lru_cache(MAX_CACHED)(self._profile)
         self._names: list[str] | None = None
         self.us_cup = self.registry.Unit("cup")
         self.gram = self.registry.Unit("gram")
@@ -110,15 +110,8 @@ class Units:
     def resolve(self, words: Sequence[str], temperature: bool = False) -> UnitMatch | None:
         """The longest leading run of `words` that names a unit; `temperature` admits "f", "c", "degrees".
 
-        Answers are remembered per spelling: a repeated unit costs a dictionary lookup, not pint's parser."""
-        key = (tuple(words[:MAX_ALIAS_WORDS]), temperature)
-        found = self._resolved.get(key, _UNKNOWN)
-        if found is _UNKNOWN:
-            found = self._resolve(key[0], temperature)
-            if len(self._resolved) < MAX_CACHED:
-                with self._lock:
-                    self._resolved[key] = found
-        return found
+        Answers are remembered per spelling: a repeated unit costs a cache lookup, not pint's parser."""
+        return self._resolved(tuple(words[:MAX_ALIAS_WORDS]), temperature)
 
     def _resolve(self, words: tuple[str, ...], temperature: bool) -> UnitMatch | None:
         for size in range(len(words), 0, -1):
@@ -251,15 +244,8 @@ class Units:
 
     def affine(self, source: pint.Unit, target: pint.Unit) -> tuple[float, float]:
         """(factor, offset) such that a value in `target` is value x factor + offset; cached per unit pair,
-        so a repeated pair costs a dictionary lookup instead of pint's conversion."""
-        key = (source, target)
-        found = self._factors.get(key)
-        if found is None:
-            found = self._affine(source, target)
-            if len(self._factors) < MAX_CACHED:  # pairs come from user words: keep the memory bounded
-                with self._lock:
-                    self._factors[key] = found
-        return found
+        so a repeated pair costs a cache lookup instead of pint's conversion."""
+        return self._lines(source, target)
 
     def _affine(self, source: pint.Unit, target: pint.Unit) -> tuple[float, float]:
         def at(value: float) -> float:
@@ -277,23 +263,17 @@ class Units:
 
     def name(self, unit: pint.Unit) -> str:
         """pint's canonical name, as the result contract reports it."""
-        return self._profile(unit).name
+        return self._profiles(unit).name
 
     def symbol(self, unit: pint.Unit) -> str:
         """How an answer writes the unit: pint's symbol ("kg", "°F", "ft²") unless data/ says better."""
-        return self._profile(unit).symbol
+        return self._profiles(unit).symbol
 
     def kind(self, unit: pint.Unit) -> Any:
         """The unit's dimensionality (pint's UnitsContainer, hashable), remembered per unit."""
-        return self._profile(unit).kind
+        return self._profiles(unit).kind
 
     def _profile(self, unit: pint.Unit) -> _Profile:
         """Formatting a pint unit and finding its dimensions is slow, so each unit is profiled once."""
-        profile = self._profiles.get(unit)
-        if profile is None:
-            name = str(unit)
-            profile = _Profile(name, self._display.get(name) or f"{unit:~P}", unit.dimensionality)
-            if len(self._profiles) < MAX_CACHED:
-                with self._lock:
-                    self._profiles[unit] = profile
-        return profile
+        name = str(unit)
+        return _Profile(name, self._display.get(name) or f"{unit:~P}", unit.dimensionality)
