@@ -281,3 +281,18 @@ def _read_until(fd: int, marker: str | None, timeout: float = 30.0) -> str:
         if marker is not None and (text.endswith(marker) if marker == "? " else marker in text):
             break
     return _ESCAPES.sub("", seen.decode(errors="replace"))
+
+
+def test_the_history_is_saved_when_the_prompt_loop_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    from queryrouter import Router
+    from queryrouter import cli
+
+    lines, saved = iter(["1 m to cm"]), []
+
+    def read() -> str:
+        return next(lines)  # then StopIteration: a failure inside the loop, not Ctrl-D
+
+    monkeypatch.setattr(cli, "_readline_prompt", lambda: (read, lambda: saved.append(True)))
+    with pytest.raises(StopIteration):
+        cli.repl(Router(), plain=True)
+    assert saved == [True]

@@ -328,6 +328,15 @@ def repl(router: Router, as_json: bool = False, *, explain: bool = False, plain:
     threading.Thread(target=_warm, args=(router,), daemon=True).start()
     print(f"queryrouter {__version__} — type a query; :help for commands, Ctrl-D to quit")
     preview = "\nThe answer is previewed below the prompt as you type." if prompt else ""
+    try:
+        _converse(router, read, modes, preview)
+    finally:  # the history is saved even when the loop fails
+        finish()
+    return EXIT_ANSWERED
+
+
+def _converse(router: Router, read: Callable[[], str], modes: _Modes, preview: str) -> None:
+    """Read and answer lines until Ctrl-D or :quit."""
     while True:
         try:
             line = read().strip()
@@ -354,8 +363,6 @@ def repl(router: Router, as_json: bool = False, *, explain: bool = False, plain:
             print(f"unknown command {command}; :help lists the commands")
         elif line:
             print(_answer(router, line, modes.as_json, modes.explain)[0])
-    finish()
-    return EXIT_ANSWERED
 
 
 def _warm(router: Router) -> None:
