@@ -71,6 +71,7 @@ class TopicHit:
     entry: Entry
     score: float
     text: str
+    facet: str | None = None  # the facet `text` answers; None when it is the entry's summary
 
 
 def entry_key(text: str) -> str:
@@ -203,14 +204,15 @@ class Glossary:
         if not query:
             return []
         best = {position: score for position, score in self._scored_entries(query)}
-        scored = {position: TopicHit(self.entries[position], round(score, 1), self.entries[position].fact(facet))
+        scored = {position: TopicHit(self.entries[position], round(score, 1), self.entries[position].fact(facet),
+                                     facet if facet in dict(self.entries[position].facts) else None)
                   for position, score in best.items()}
         ranked = [hit for _position, hit in sorted(scored.items(), key=lambda item: (-item[1].score, item[0]))]
         if self.lexicon is not None and len(ranked) < limit:
             known_facet = facet if facet in FACETS else None
             for match in self.lexicon.topics(subject, known_facet, limit):
                 entry = Entry(term=match.term, summary=match.summary, source=match.source)
-                ranked.append(TopicHit(entry, match.score, match.summary))
+                ranked.append(TopicHit(entry, match.score, match.summary, match.facet))
         return ranked[:limit]
 
 

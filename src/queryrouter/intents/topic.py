@@ -52,15 +52,17 @@ def reader() -> Transformer:
 
 def answer(request: Topic, query: Normalized, router: Router) -> Result:
     hits = router.glossary.topics(request.subject, request.facet)
-    interpreted = f"{request.facet} of {request.subject!r}" if request.facet else f"about {request.subject!r}"
+    asked = f"{request.facet} of {request.subject!r}" if request.facet else f"about {request.subject!r}"
     weak = tuple(dict.fromkeys(hit.entry.term for hit in hits if hit.score < MIN_SCORE))
     hits = [hit for hit in hits if hit.score >= MIN_SCORE]
     if not hits:
         suggestions = weak or tuple(router.glossary.suggest(request.subject))
         return Result.failure(query.original, NAME, Status.NOT_FOUND,
-                              f"Nothing found about {request.subject!r}.", interpreted_as=interpreted,
+                              f"Nothing found about {request.subject!r}.", interpreted_as=asked,
                               suggestions=suggestions)
     best = hits[0]
+    interpreted = asked if best.facet == request.facet else (
+        f"about {request.subject!r} (no {request.facet} listed for {best.entry.term})")
     matches = tuple(TopicMatch(h.entry.term, h.text, h.score, h.entry.source) for h in hits)
     return Result(query.original, NAME, Status.OK, f"{best.entry.term}: {best.text}", interpreted,
                   round(0.9 * best.score / 100, 3), answer=TopicAnswer(matches))
