@@ -142,3 +142,10 @@ def test_unit_caches_keep_the_recent_spellings_once_full(monkeypatch: pytest.Mon
     units.resolve(("kg",))
     info = units._resolved.cache_info()  # noqa: SLF001
     assert (info.hits, info.currsize, info.maxsize) == (1, 3, 3)
+
+
+def test_a_unit_without_a_number_is_not_read_as_a_typed_amount() -> None:
+    """'how many m in k' implies one k; it is not '1k', which would be read as 1 km (the 5k race)."""
+    result = US.route("how many m in k")
+    assert "1k" not in result.interpreted_as and result.text != "1 km = 1000 m"
+    assert US.route("how many grams in a cup of flour").text == "1 cup all-purpose flour = 120 g"

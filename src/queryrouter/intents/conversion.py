@@ -52,6 +52,7 @@ class Piece:
 class Conversion:
     source: tuple[Piece, ...]
     target: tuple[tuple[str, ...], ...]  # one unit phrase, several for "feet and inches", none if missing
+    asked: bool = False  # "how many cups in a gallon": a conversion question, even with no number typed
 
 
 @v_args(inline=True)
@@ -64,7 +65,7 @@ class _Reader(Transformer):
         return Conversion((Piece(Fraction(1), words, typed=False),), tuple(target))
 
     def how_many(self, target: tuple[str, ...], source: Any) -> Conversion:
-        return Conversion(source, (target,))
+        return Conversion(source, (target,), asked=True)
 
     def how_many_after(self, source: tuple[Piece, ...], target: tuple[str, ...]) -> Conversion:
         return Conversion(source, (target,))
@@ -79,7 +80,8 @@ class _Reader(Transformer):
         return Conversion((Piece(Fraction(1), words, typed=False),), ())
 
     def source(self, child: Any) -> tuple[Piece, ...]:
-        return child if isinstance(child, tuple) and isinstance(child[0], Piece) else (Piece(Fraction(1), child),)
+        return child if isinstance(child, tuple) and isinstance(child[0], Piece) else (
+            Piece(Fraction(1), child, typed=False),)
 
     def quantities(self, *pieces: Piece) -> tuple[Piece, ...]:
         return pieces
@@ -206,7 +208,7 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool) -> tuple[lis
     Returns (None, None) to decline: nothing names a unit, or a number-less query ("second to none")
     whose words are not plainly units."""
     pieces = request.source
-    typed = any(p.typed for p in pieces)
+    typed = request.asked or any(p.typed for p in pieces)
     plain = [units.resolve(p.words) for p in pieces], [units.resolve(w) for w in request.target]
     warm = ([units.resolve(p.words, temperature=True) for p in pieces],
             [units.resolve(w, temperature=True) for w in request.target])
