@@ -11,7 +11,6 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from decimal import Decimal
 from fractions import Fraction
 
 from .formatting import clean_float, format_number, round_to
@@ -54,7 +53,7 @@ class Leg:
     kelvin: tuple[float, float] | None = None  # a temperature's line to kelvin, to refuse below absolute zero
 
     def apply(self, value: Fraction, shown: str, goal_symbol: str) -> float:
-        number = float(value)
+        number = value.numerator / value.denominator  # float(value), without numbers.Rational's detour
         if self.kelvin is not None and number * self.kelvin[0] + self.kelvin[1] < -ABSOLUTE_ZERO_SLACK:
             raise Refusal(Status.BELOW_ABSOLUTE_ZERO, f"{shown} {self.symbol} is below absolute zero.")
         if self.inverse:
@@ -75,7 +74,10 @@ class Reading:
 
     def total(self, values: Sequence[Fraction], shown: Sequence[str]) -> float:
         amounts = [leg.apply(v, s, self.goal_symbol) for leg, v, s in zip(self.legs, values, shown, strict=True)]
-        return clean_float(_snap(sum(amounts), amounts))
+        total = sum(amounts)
+        # Float noise around zero from offset scales (32 °F -> 5.7e-14 °C) is zero; 1 nm is 1e-12 km.
+        scale = max(max(map(abs, amounts)), max(abs(leg.offset) for leg in self.legs))
+        return clean_float(0.0 if abs(total) < 1e-9 * scale else total)
 
     def source_text(self, shown: Sequence[str]) -> str:
         return " ".join(f"{s} {leg.symbol}" for leg, s in zip(self.legs, shown)) + self.substance
@@ -226,31 +228,31 @@ def _no_constants(name: str) -> float:
 def shown_amount(value: Fraction) -> str:
     """A typed amount for people as typed ("1000.5 m", not "1001 m"), up to 12 significant digits; 1e99 is
     not written out in 100 digits, and 1/3 cup is shown rounded."""
-    if abs(value) >= 10**15:
+    numerator, denominator = value.numerator, value.denominator  # integer arithmetic: this runs per query
+    if abs(numerator) >= 10**15 * denominator:
         return format_number(float(value))
-    if value.denominator == 1:
-        return str(value.numerator)
-    if _finite_decimal(value.denominator) and abs(value) >= _SMALLEST_PLAIN:  # as typed: 19.2, 0.125
-        exact = Decimal(value.numerator) / Decimal(value.denominator)
-        if len(exact.as_tuple().digits) <= 12:
-            return f"{exact:f}"
-    for digits in range(4, 13):
-        shown = format_number(value, significant=digits)
+    if denominator == 1:
+        return str(numerator)
+    places = _decimal_places(denominator)
+    if places and abs(numerator) * 10**6 >= denominator:  # as typed: 19.2, 0.125 (from 1e-6 up)
+        digits = str(abs(numerator) * 10**places // denominator)  # exact; its last digit is not 0
+        if len(digits) <= 12:
+            digits = digits.rjust(places + 1, "0")
+            return f"{'-' if numerator < 0 else ''}{digits[:-places]}.{digits[-places:]}"
+    for significant in range(4, 13):
+        shown = format_number(value, significant=significant)
         if Fraction(shown) == value:
             return shown
     return format_number(value)
 
 
-def _finite_decimal(denominator: int) -> bool:
-    """Whether 1/denominator has a finite decimal expansion (only 2s and 5s divide it)."""
-    while denominator % 2 == 0:
-        denominator //= 2
+def _decimal_places(denominator: int) -> int:
+    """How many decimal places 1/denominator takes, 0 if its expansion never ends (a factor other than 2
+    and 5)."""
+    twos = (denominator & -denominator).bit_length() - 1
+    denominator >>= twos
+    fives = 0
     while denominator % 5 == 0:
         denominator //= 5
-    return denominator == 1
-
-
-def _snap(total: float, terms: list[float]) -> float:
-    """Float noise around zero from offset scales (32 °F -> 5.7e-14 °C) is zero."""
-    scale = max((abs(t) for t in terms), default=0.0)
-    return 0.0 if abs(total) < 1e-9 * max(scale, 1.0) else total
+        fives += 1
+    return max(twos, fives) if denominator == 1 else 0
