@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 
 from . import __version__
 from .errors import QueryRouterError
@@ -20,6 +21,7 @@ from .errors import QueryRouterError
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
     import argparse
+    import json
     from typing import IO
 
     from .result import Result
@@ -186,14 +188,14 @@ def batch(router: Router, lines: IO[bytes], out: IO[str], *, jobs: int = 1,
     The input streams: lines are read as they are answered, so memory stays flat however long it is."""
     numbered = _read_lines(lines)
     answered = _answer_in_workers(router, numbered, jobs) if jobs > 1 else (
-        _answer_line(router, line) for line in numbered)
+        _answer_chunk(router, [line]) for line in numbered)
     all_answered = True
     try:
-        for ok, record in answered:
+        for ok, records, count in answered:
             all_answered &= ok
-            out.write(record + "\n")
+            out.write(records)
             if progress is not None:
-                progress.tick()
+                progress.tick(count)
     finally:
         out.flush()
         if progress is not None:
@@ -218,8 +220,6 @@ def _read_lines(stream: IO[bytes]) -> Iterator[Line]:
 
 def _answer_line(router: Router, line: Line) -> tuple[bool, str]:
     """One JSON Lines record, and whether it was answered."""
-    import json
-
     number, raw = line
     if raw is None:
         record = _unreadable("TOO_LONG", f"line is longer than {MAX_LINE_BYTES} bytes")
@@ -228,7 +228,16 @@ def _answer_line(router: Router, line: Line) -> tuple[bool, str]:
             record = router.route(raw.decode("utf-8")).to_dict()
         except UnicodeDecodeError as error:
             record = _unreadable("INVALID_ENCODING", f"not UTF-8: {error.reason} at byte {error.start}")
-    return record["ok"] is True, json.dumps({"line": number, **record}, ensure_ascii=False)
+    return record["ok"] is True, _json_encoder().encode({"line": number, **record})
+
+
+@cache
+def _json_encoder() -> json.JSONEncoder:
+    """One encoder for every record: json.dumps with options builds a new one per call. Records are trees
+    built by to_dict, so the check for circular references is skipped."""
+    import json
+
+    return json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def _unreadable(status: str, message: str) -> dict[str, object]:
@@ -238,8 +247,9 @@ def _unreadable(status: str, message: str) -> dict[str, object]:
     return {**Result.failure("", "none", Status[status], message).to_dict(), "query": None}
 
 
-def _answer_in_workers(router: Router, lines: Iterable[Line], jobs: int) -> Iterator[tuple[bool, str]]:
-    """Chunks of lines answered by `jobs` processes, yielded in input order.
+def _answer_in_workers(router: Router, lines: Iterable[Line], jobs: int) -> Iterator[tuple[bool, str, int]]:
+    """Chunks of lines answered by `jobs` processes, yielded in input order as (all answered, records,
+    how many): one string per chunk, so the parent process only reads and writes.
 
     Unlike Pool.imap, which reads its whole input ahead, at most CHUNKS_PER_JOB chunks per worker are in
     flight; and a worker that dies raises BrokenProcessPool instead of leaving the run waiting forever."""
@@ -247,13 +257,13 @@ def _answer_in_workers(router: Router, lines: Iterable[Line], jobs: int) -> Iter
     from concurrent.futures import Future, ProcessPoolExecutor
 
     with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(router,)) as pool:
-        pending: deque[Future[list[tuple[bool, str]]]] = deque()
+        pending: deque[Future[tuple[bool, str, int]]] = deque()
         for chunk in _chunks(lines, CHUNK_LINES):
-            pending.append(pool.submit(_answer_chunk, chunk))
+            pending.append(pool.submit(_answer_chunk_in_worker, chunk))
             if len(pending) >= CHUNKS_PER_JOB * jobs:
-                yield from pending.popleft().result()
+                yield pending.popleft().result()
         while pending:
-            yield from pending.popleft().result()
+            yield pending.popleft().result()
 
 
 def _chunks(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
@@ -277,9 +287,15 @@ def _start_worker(router: Router) -> None:
     _worker_router = router
 
 
-def _answer_chunk(chunk: list[Line]) -> list[tuple[bool, str]]:
+def _answer_chunk(router: Router, chunk: list[Line]) -> tuple[bool, str, int]:
+    """Whether every line was answered, their records (each ending in a newline), and how many."""
+    answered = [_answer_line(router, line) for line in chunk]
+    return all(ok for ok, _ in answered), "".join([record + "\n" for _, record in answered]), len(chunk)
+
+
+def _answer_chunk_in_worker(chunk: list[Line]) -> tuple[bool, str, int]:
     assert _worker_router is not None, "_start_worker runs first in every worker"
-    return [_answer_line(_worker_router, line) for line in chunk]
+    return _answer_chunk(_worker_router, chunk)
 
 
 class _Progress:
@@ -290,8 +306,8 @@ class _Progress:
         self.count = 0
         self.started = self.shown = time.monotonic()
 
-    def tick(self) -> None:
-        self.count += 1
+    def tick(self, lines: int = 1) -> None:
+        self.count += lines
         now = time.monotonic()
         if now - self.shown >= self.every:
             self.shown = now
