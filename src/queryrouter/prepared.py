@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from .formatting import clean_float, format_number, round_to
 from .result import Alternative, Amount, ConversionAnswer, Result, Status
@@ -76,14 +77,18 @@ class Reading:
         amounts = [leg.apply(v, s, self.goal_symbol) for leg, v, s in zip(self.legs, values, shown, strict=True)]
         total = sum(amounts)
         # Float noise around zero from offset scales (32 °F -> 5.7e-14 °C) is zero; 1 nm is 1e-12 km.
-        scale = max(max(map(abs, amounts)), max(abs(leg.offset) for leg in self.legs))
+        scale = max(max(map(abs, amounts)), self._largest_offset)
         return clean_float(0.0 if abs(total) < 1e-9 * scale else total)
 
+    @cached_property
+    def _largest_offset(self) -> float:
+        return max(abs(leg.offset) for leg in self.legs)
+
     def source_text(self, shown: Sequence[str]) -> str:
-        return " ".join(f"{s} {leg.symbol}" for leg, s in zip(self.legs, shown)) + self.substance
+        return " ".join([f"{s} {leg.symbol}" for leg, s in zip(self.legs, shown)]) + self.substance
 
     def source_names(self, shown: Sequence[str]) -> str:
-        return " + ".join(f"{s} {leg.name}" for leg, s in zip(self.legs, shown))
+        return " + ".join([f"{s} {leg.name}" for leg, s in zip(self.legs, shown)])
 
     def alternative(self, values: Sequence[Fraction], shown: Sequence[str]) -> Alternative | None:
         try:
@@ -189,10 +194,11 @@ class Prepared:
         interpreted = f"{reading.source_names(shown)} -> {goals}"
         if self.notes:
             interpreted += f" ({'; '.join(self.notes)})"
-        answer = ConversionAnswer(tuple(Amount(float(v), leg.name) for v, leg in zip(values, reading.legs)),
+        answer = ConversionAnswer(tuple([Amount(v.numerator / v.denominator, leg.name)
+                                         for v, leg in zip(values, reading.legs)]),
                                   Amount(total, reading.goal), parts)
-        alternatives = tuple(found for other in self.alternatives
-                             if (found := other.alternative(values, shown)) is not None)
+        alternatives = tuple([found for other in self.alternatives
+                              if (found := other.alternative(values, shown)) is not None])
         return Result(original, NAME, Status.OK, f"{reading.source_text(shown)} = {shown_target}", interpreted,
                       0.85 if self.notes else 0.95, alternatives=alternatives, answer=answer)
 
