@@ -72,10 +72,20 @@ def normalize(query: str) -> Normalized:
     if decimal_commas:
         notes.append("read the comma as a decimal point")
     text = _GLUED_RE.sub(_unglue, text)
-    text = _TRAILING_PUNCT_RE.sub("", text)
+    text = _without_trailing_punctuation(text)
     text = _SPACES_RE.sub(" ", text).strip()
     text = _SUBUNIT_RE.sub(lambda m: f"{m.group()} {_SUBUNITS[m.group(2).lower()]}", text)
     return Normalized(query, text, tuple(notes))
+
+
+def _without_trailing_punctuation(text: str) -> str:
+    """"5 kg to lb?" -> "5 kg to lb"; but the "!" of "5!" or "(2+3)!" is a factorial, not an exclamation."""
+    trailing = _TRAILING_PUNCT_RE.search(text)
+    if trailing is None:
+        return text
+    start = trailing.start()
+    factorial = text[start] == "!" and start > 0 and (text[start - 1].isdigit() or text[start - 1] == ")")
+    return text[:start] + ("!" if factorial else "")
 
 
 def _feet_inches(match: re.Match[str]) -> str:
