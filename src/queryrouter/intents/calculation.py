@@ -370,7 +370,10 @@ def _present(request: Calculation, query: Normalized) -> Result:
         text = f"{node} {_decimal_text(value, exact)}"
     else:
         currency = _currency(node)
-        text = f"{node} {relation} {_money(value, currency) if currency else _shown(value)}"
+        shown = _money(value, currency) if currency else _shown(value)
+        if value.denominator != 1 and shown.lstrip("-").isdigit():
+            relation = "≈"  # 1 + 1e-20 is not 1, though no float shows the difference
+        text = f"{node} {relation} {shown}"
     return Result(query.original, NAME, Status.OK, text, _with_notes(interpreted, query), 0.95,
                   answer=CalculationAnswer(expression, float(value), _exact(value, exact)))
 
@@ -562,10 +565,16 @@ def _check_float(value: Fraction) -> None:
 # --- showing values --------------------------------------------------------------------------------
 
 def _shown(value: Fraction) -> str:
-    """Rounded for people; whole numbers stay whole up to 30 digits ("2^64"), beyond that 1.072e301."""
+    """Rounded for people; whole numbers stay whole up to 30 digits ("2^64"), beyond that 1.072e301. A
+    value that is not whole is never shown as one: 1.00002 is not "1", nor 14285.71 "14286"."""
     if value.denominator == 1 and abs(value) >= 10 ** 30:
         return format_number(float(value))
-    return format_number(value)
+    shown = format_number(value)
+    significant = 4
+    while value.denominator != 1 and shown.lstrip("-").isdigit() and significant < 15:
+        significant += 1
+        shown = format_number(value, significant)
+    return shown
 
 
 def _exact(value: Fraction, exact: bool) -> str:
