@@ -37,7 +37,7 @@ _CODE_LIKE = re.compile(r"\d+(?:\.\d+)?(?:[-/]\d+(?:\.\d+)?)+")
 Form = Literal["value", "percent", "fraction", "decimal", "part_of_whole", "change"]
 
 _OPERATORS = {"PLUS": "+", "MINUS": "-", "LESS": "-", "TIMES": "×", "DIVIDE": "/", "OUT_OF": "/",
-              "OF": "of", "SQRT": "√", "CBRT": "∛", "FACTORIAL_OF": "!", "PERCENT": "%", "SQUARED": "²",
+              "OF": "of", "SQRT": "√", "CBRT": "∛", "PERCENT": "%", "SQUARED": "²",
               "CUBED": "³", "FACTORIAL": "!"}
 _DENOMINATORS = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
                  "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "hundredth": 100, "thousandth": 1000}
@@ -237,17 +237,10 @@ class _Reader(Transformer):
 
     def factor(self, *children: Node | Token) -> Node:
         prefixes, node = cast("tuple[Token, ...]", children[:-1]), cast(Node, children[-1])
-        ops: list[str] = []
-        for token in reversed(prefixes):
-            symbol = _OPERATORS[_kind(token)]
-            if symbol == "!":  # "factorial of 5" is shown as 5!
-                if ops:
-                    node = _node("prefix", (node,), ops[::-1])
-                    ops = []
-                node = _node("postfix", (node,), ("!",))
-            else:
-                ops.append(symbol)
-        return _node("prefix", (node,), ops[::-1]) if ops else node
+        return _node("prefix", (node,), [_OPERATORS[_kind(token)] for token in prefixes])
+
+    def factorial_of(self, _of: Token, node: Node) -> Node:
+        return _node("postfix", (node,), ("!",))  # shown as 5!
 
     def postfix(self, node: Node, *tokens: Token) -> Node:
         return _node("postfix", (node,), [_OPERATORS[_kind(token)] for token in tokens])
