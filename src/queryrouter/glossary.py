@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import GlossaryFormatError
-from .lexicon import FACETS, Lexicon, max_edits  # one typo tolerance for user entries and the dictionary
+from .lexicon import FACETS, Lexicon
 from .result import Sense
+from .typos import max_edits  # one typo tolerance for user entries and the dictionary
 
 MAX_FILE_BYTES = 50_000_000
 _TOPIC_CUTOFF = 80.0

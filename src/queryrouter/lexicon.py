@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .result import Sense
+from .typos import max_edits
 
 SCHEMA_VERSION = 2  # 2: adjective 'similar to' links (table similar)
 """The schema this module reads; scripts/build_glossary.py writes this same number into ``meta``."""
@@ -92,11 +93,6 @@ def normalize_key(text: str) -> str:
     """The lookup key: NFKC, casefolded, underscores and runs of spaces as one space."""
     text = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
     return " ".join(text.replace("_", " ").split())
-
-
-def max_edits(word: str) -> int:
-    """Typos tolerated for a word of this length: none for short words (too many neighbours)."""
-    return 0 if len(word) <= 3 else 1 if len(word) <= 7 else 2
 
 
 def shorten(text: str, limit: int = SUMMARY_CHARS) -> str:

@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
+from .typos import max_edits
+
 
 if TYPE_CHECKING:
     import pint
@@ -90,7 +92,7 @@ class Units:
         self._resolved = lru_cache(MAX_CACHED)(self._resolve)
         self._lines = lru_cache(MAX_CACHED)(self._affine)
         self._profiles = lru_cache(MAX_CACHED)(self._profile)
-        self._names: list[str] | None = None
+        self._names: tuple[list[str], list[str]] | None = None
         self.us_cup = self.registry.Unit("cup")
         self.gram = self.registry.Unit("gram")
         self._length, self._volume, self._mass, self._temperature_kind = (
@@ -191,10 +193,32 @@ class Units:
         """Unit spellings close to `word` (fuzz ratio of at least `cutoff`), for "did you mean"."""
         from rapidfuzz import fuzz, process
 
-        if self._names is None:
-            self._names = sorted(set(self._aliases) | set(self.registry))  # pint iterates over its unit names
-        matches = process.extract(word, self._names, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
+        matches = process.extract(word, self._spellings(), scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
         return [name for name, _score, _index in matches]
+
+    def correct(self, word: str) -> str | None:
+        """The unit spelling `word` is a typo of ("farenheit" -> "fahrenheit", within max_edits), or None
+        when there is none, or when the closest spellings name different units ("pounts": pounds or
+        points), since a guessed unit would be a confident wrong answer."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        allowed = max_edits(word)
+        if not allowed:
+            return None
+        found = process.extract(word.lower(), self._spellings(plurals=True), scorer=OSA.distance,
+                                score_cutoff=allowed, limit=8)
+        closest = [name for name, distance, _index in found if distance == found[0][1]] if found else []
+        named = {self.name(match.unit) for name in closest if (match := self.resolve((name,))) is not None}
+        return closest[0] if len(named) == 1 else None
+
+    def _spellings(self, plurals: bool = False) -> list[str]:
+        """The aliases and pint's unit names (iterating the registry gives them); with `plurals`, also
+        pint's names with an s, which pint reads but which would crowd "did you mean" ("flozs")."""
+        if self._names is None:
+            names = set(self._aliases) | set(self.registry)
+            self._names = sorted(names), sorted(names | {f"{name}s" for name in self.registry})
+        return self._names[plurals]
 
     def is_temperature(self, unit: pint.Unit) -> bool:
         return self.kind(unit) == self._temperature_kind

@@ -167,7 +167,7 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
     for piece in request.source:
         if abs(piece.value) > LARGEST:
             raise Refusal(Status.INVALID_NUMBER, "The number is too large to be a measurement.")
-    sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text))
+    sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), notes)
     if sources is None or targets is None:
         return None
     items = [_Item(p.value, m.unit, p.words[m.used:]) for p, m in zip(request.source, sources)]
@@ -190,7 +190,7 @@ def details(request: Conversion, query: Normalized, router: Router) -> Iterator[
     units = router.units
     phrases = [*(piece.words for piece in request.source), *request.target]
     try:
-        sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text))
+        sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), [])
     except Refusal as refusal:
         yield f"conversion: {refusal}"
         return
@@ -202,8 +202,10 @@ def details(request: Conversion, query: Normalized, router: Router) -> Iterator[
         yield f"conversion: {match.spelled!r} -> {units.name(match.unit)}{leftover}"
 
 
-def _resolve_sides(request: Conversion, units: Units, digits: bool) -> tuple[list[UnitMatch] | None, list[UnitMatch] | None]:
-    """Both sides' units, with the temperature letters read only beside another temperature.
+def _resolve_sides(request: Conversion, units: Units, digits: bool,
+                   notes: list[str]) -> tuple[list[UnitMatch] | None, list[UnitMatch] | None]:
+    """Both sides' units, with the temperature letters read only beside another temperature, and a
+    misspelt unit read as the one unit it is close to ("farenheit"), which `notes` records.
 
     Returns (None, None) to decline: nothing names a unit, or a number-less query ("second to none")
     whose words are not plainly units."""
@@ -226,15 +228,29 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool) -> tuple[lis
         if match is None:
             if len(words) > 1:  # "2 weeks to lose weight": words, not a misspelt unit
                 return None, None
-            # "5 florbs to kg" is a unit typo; "7 days to die" and "calories in a banana" are not conversions,
-            # so beside a typed number the source may be anything, elsewhere the word must be close to a unit.
+            # "5 florbs to kg" is a unit typo; "7 days to die", "2 days to go" and "calories in a banana" are
+            # not conversions, so beside a typed number the source may be anything, elsewhere the word must
+            # be close to a unit, and longer than two letters.
             typo = index < len(pieces) and digits
-            if not typo and not units.suggest(words[0], limit=1, cutoff=UNIT_LIKE):
+            if not typo and (len(words[0]) < 3 or not units.suggest(words[0], limit=1, cutoff=UNIT_LIKE)):
                 return None, None
+            correction = units.correct(words[0])
+            if correction is not None:
+                notes.append(f"read {words[0]!r} as {correction!r}")
+                return _resolve_sides(_respelt(request, words, correction), units, digits, notes)
             suggestions = tuple(units.suggest(words[0]))
             hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
             raise Refusal(Status.UNKNOWN_UNIT, f"Unknown unit {words[0]!r}.{hint}", suggestions)
     return [m for m in sources if m], [m for m in targets if m]
+
+
+def _respelt(request: Conversion, words: tuple[str, ...], spelling: str) -> Conversion:
+    """`request` with the unit phrase `words` (one misspelt word) spelt right."""
+    def fixed(phrase: tuple[str, ...]) -> tuple[str, ...]:
+        return (spelling,) if phrase == words else phrase
+
+    return replace(request, source=tuple(replace(p, words=fixed(p.words)) for p in request.source),
+                   target=tuple(fixed(phrase) for phrase in request.target))
 
 
 def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, notes: list[str]) -> Piece:
