@@ -23,6 +23,7 @@ from ..formatting import format_number
 from ..numbers import MAX_EXPONENT, InvalidNumber
 from ..prepared import Leg, Parts, Prepared, Reading, Refusal, shown_amount
 from ..result import Result, Status
+from ..typos import max_edits
 from .common import NumberReader
 
 if TYPE_CHECKING:
@@ -131,10 +132,23 @@ def _ingredients() -> dict[str, _Ingredient]:
             for row in rows for name in row["names"]}
 
 
-def _ingredient(words: tuple[str, ...]) -> _Ingredient | None:
+def _ingredient(words: tuple[str, ...], notes: list[str]) -> _Ingredient | None:
+    """The ingredient `words` name, forgiving a typo ("suger") when it is close to one ingredient only."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
     key = " ".join(w for w in words if w.lower() not in _FILLER_WORDS).lower()
     table = _ingredients()
-    return table.get(key) or (table.get(key[:-1]) if key.endswith("s") else None)
+    found = table.get(key) or (table.get(key[:-1]) if key.endswith("s") else None)
+    if found is not None or not key:
+        return found
+    close = process.extract(key, list(table), scorer=OSA.distance, score_cutoff=max_edits(key), limit=8)
+    closest = {table[name].name: name for name, distance, _ in close if distance == close[0][1]} if close else {}
+    if len(closest) != 1:
+        return None
+    spelling = next(iter(closest.values()))
+    notes.append(f"read {key!r} as {spelling!r}")
+    return table[spelling]
 
 
 @dataclass(frozen=True)
@@ -178,7 +192,7 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
     leftovers = [w for i in items for w in i.leftover if w.lower() not in _FILLER_WORDS]
     target_leftover = [w for words, m in zip(request.target, targets) for w in words[m.used:]
                        if w.lower() not in _FILLER_WORDS]
-    substance = _ingredient(tuple(leftovers or target_leftover))
+    substance = _ingredient(tuple(leftovers or target_leftover), notes)
     if substance is None and (leftovers or target_leftover):
         notes.append(f"ignored {' '.join(leftovers or target_leftover)!r}")
     return _decide(tuple(i.value for i in items), [i.unit for i in items], goal, substance, notes, units)
