@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from functools import cache, lru_cache, reduce
 from types import ModuleType
 
@@ -193,16 +194,19 @@ class Router:
         if len(normalized.text) > self.max_length:  # "½" * 300 grows fivefold when its fractions are spelled out
             return Result.failure(query, "none", Status.TOO_LONG,
                                   f"The query is longer than {self.max_length} characters once normalized.")
-        fallback: Result | None = None
+        not_found: list[Result] = []
         for intent in INTENT_ORDER:
             result = self._try(intent, normalized, trace)
             if result is None:
                 continue
             if result.ok or result.status is not Status.NOT_FOUND:
                 return result
-            fallback = fallback or result  # the first not-found (e.g. a definition) carries its suggestions
-        return fallback or Result.failure(query, "none", Status.NOT_UNDERSTOOD,
-                                          "The query was not understood.")
+            not_found.append(result)
+        if not not_found:
+            return Result.failure(query, "none", Status.NOT_UNDERSTOOD, "The query was not understood.")
+        # The first not-found says why (e.g. a definition's); every one's suggestions are offered.
+        suggestions = tuple(dict.fromkeys(s for result in not_found for s in result.suggestions))
+        return not_found[0] if len(not_found) == 1 else replace(not_found[0], suggestions=suggestions)
 
     def _plan(self, seen: Shape, steps: list[Step], result: Result) -> Plan | None:
         """The decision behind `result`, if its whole shape can share it: the intent that answered was the

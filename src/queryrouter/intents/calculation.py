@@ -294,7 +294,7 @@ def answer(request: Calculation | None, query: Normalized, router: Router) -> Re
         return Result.failure(query.original, NAME, Status.OUT_OF_RANGE,
                               f"The expression is nested more than {MAX_DEPTH} levels deep.", confidence=0.9)
     if request.form == "value" and _is_not_a_sum(node, query):
-        return None
+        return _as_name(node, query)
     readings = request.readings or _of_readings(node)
     if readings:
         return _ambiguous(query, readings)
@@ -316,6 +316,25 @@ def _is_not_a_sum(node: Node, query: Normalized) -> bool:
     except CalculationError as error:
         return error.status is not Status.DIVISION_BY_ZERO
     return True
+
+
+def _as_name(node: Node, query: Normalized) -> Result | None:
+    """"100/3" is read as a name or a date, like "9/11", yet may be a sum: a not-found Result that says
+    what it computes and suggests the spaced expression, shown only if no other intent answers. None
+    for a number alone ("42") or what cannot be computed."""
+    bare = node.bare
+    if not _has_operator(node) and bare.op != "fraction":
+        return None
+    try:
+        value, exact = evaluate(node)
+        _check_float(value)
+    except CalculationError:
+        return None
+    expression = f"{bare.args[0]} / {bare.args[1]}" if bare.op == "fraction" else str(node)
+    return Result.failure(query.original, "none", Status.NOT_FOUND,
+                          f"Nothing found about {query.original.strip()!r}, read as a name or a date; as a "
+                          f"calculation, {expression} {'=' if exact else '≈'} {_shown(value)}.",
+                          suggestions=(expression,), confidence=0.2)
 
 
 def _has_operator(node: Node) -> bool:
