@@ -55,6 +55,13 @@ def answer(request: Topic, query: Normalized, router: Router) -> Result:
     asked = f"{request.facet} of {request.subject!r}" if request.facet else f"about {request.subject!r}"
     weak = tuple(dict.fromkeys(hit.entry.term for hit in hits if hit.score < MIN_SCORE))
     hits = [hit for hit in hits if hit.score >= MIN_SCORE]
+    if not hits and request.facet is None and len(request.subject.split()) == 1:
+        # A word alone that no topic is about ("luscious", "behemuth") is most likely asked to be defined.
+        from .definition import Definition, answer as define
+
+        defined = define(Definition(request.subject, "definition"), query, router)
+        if defined.ok:
+            return defined
     if not hits:
         suggestions = weak or tuple(router.glossary.suggest(request.subject))
         return Result.failure(query.original, NAME, Status.NOT_FOUND,
