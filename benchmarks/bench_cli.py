@@ -3,9 +3,10 @@
     python benchmarks/bench_cli.py [--lines N] [--runs N] [--million]
 
 - one query: median wall time of `queryrouter QUERY` against `qalc -t QUERY` (target: at most 0.7x). A
-  conversion is timed twice: with its shape's plan on disk from an earlier run ("19.2 lb to kg" after
-  any "N.N lb to kg", the usual case for a launcher that runs one process per query), and with
-  --no-cache, which is what the first query of a shape costs;
+  conversion and a calculation are each timed twice: with the shape's plan on disk from an earlier run
+  ("19.2 lb to kg" after any "N.N lb to kg", "15% of 80" after any "N% of N": the usual case for a
+  launcher that runs one process per query), and with --no-cache, which is what the first query of a
+  shape costs;
 - batch: conversions per second on stdin against GNU `units -t` fed the same conversions (target: at
   least 1x), single process and with --jobs;
 - --million: a 1,000,000-line stdin run, its wall time and peak memory (max RSS, from wait4).
@@ -62,9 +63,8 @@ def one_query(env: dict[str, str], runs: int) -> None:
     print("one query: median wall time (target: queryrouter <= 0.7x qalc -t)")
     for intent, query in ONE_QUERIES.items():
         qalc = wall(["qalc", "-t", query], env, runs)
-        timed = {"": [*QUERYROUTER, *query.split()]}
-        if intent == "conversion":
-            timed = {"shape known": timed[""], "--no-cache": [*QUERYROUTER, "--no-cache", *query.split()]}
+        timed = {"shape known": [*QUERYROUTER, *query.split()],
+                 "--no-cache": [*QUERYROUTER, "--no-cache", *query.split()]}
         for how, command in timed.items():
             ours = wall(command, env, runs)
             print(f"  {intent:12} {query!r:18} {how:12} queryrouter {ours * 1000:6.1f} ms  qalc {qalc * 1000:6.1f} ms"

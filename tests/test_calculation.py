@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 
 from queryrouter import Router, Status
-from queryrouter.intents.calculation import MAX_DEPTH, MAX_DIGITS, _integer_root, _power
+from queryrouter.arithmetic import MAX_DEPTH, MAX_DIGITS, _integer_root, _power
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tomllib
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ from queryrouter.shapes import shape
 GRAMMARS = Path(__file__).resolve().parents[1] / "grammars"
 CONVERSIONS = [example["query"] for example in
                tomllib.loads((GRAMMARS / "conversion.examples.toml").read_text(encoding="utf-8"))["example"]]
+CALCULATIONS = [example["query"] for example in
+                tomllib.loads((GRAMMARS / "calculation.examples.toml").read_text(encoding="utf-8"))["example"]]
 FULL = Router(strict=True, cache_size=0)
 
 
@@ -32,6 +35,22 @@ def test_every_corpus_plan_survives_its_json(tmp_path: Path) -> None:
     for plan in plans:
         again = Prepared.from_json(plan.to_json())
         assert again.apply("q", plan.values) == plan.apply("q", plan.values)
+
+
+def test_every_corpus_calculation_plan_survives_its_json(tmp_path: Path) -> None:
+    from queryrouter.arithmetic import PreparedCalculation
+
+    router = Router(strict=True, plan_store=tmp_path / "plans")
+    for query in CALCULATIONS:
+        router.route(query)
+    plans = [plan.prepared for plan in router._plans.values() if plan is not None]  # noqa: SLF001
+    assert len(plans) > 50 and all(isinstance(plan, PreparedCalculation) for plan in plans)
+    for plan in plans:
+        again = PreparedCalculation.from_json(plan.to_json())
+        typed = [str(n) for n in range(3, 3 + plan.amounts)]
+        values = [Fraction(text) for text in typed]
+        assert again.apply("q", plan.values) == plan.apply("q", plan.values)
+        assert again.apply("q", values, typed) == plan.apply("q", values, typed)
 
 
 def test_a_second_router_answers_a_stored_shape_without_parsing(tmp_path: Path,
@@ -84,6 +103,42 @@ def test_a_damaged_cache_only_costs_speed(tmp_path: Path, damage: str) -> None:
         stored.write_text(changed if isinstance(changed, str) else json.dumps(changed), errors="surrogatepass")
     router = Router(strict=True, plan_store=path)
     for query in ("6 ft 2 in to cm", "5 ft 3 in to cm", "-40 c to f", "5 kg to lb"):
+        assert router.route(query) == FULL.route(query)
+
+
+CALCULATION_DAMAGE = {
+    "unknown kind": lambda stored: {**stored, "kind": "magic"},
+    "no kind": lambda stored: {key: value for key, value in stored.items() if key != "kind"},
+    "an operation": lambda stored: {**stored, "plan": stored["plan"].replace('"product"', '"eval"')},
+    "an operator": lambda stored: {**stored, "plan": stored["plan"].replace('"×"', '"__import__"')},
+    "an argument less": lambda stored: {**stored, "plan": _edit(stored["plan"], lambda p: p["node"]["args"].pop())},
+    "no operator": lambda stored: {**stored, "plan": _edit(stored["plan"], lambda p: p["node"].update(ops=[]))},
+    "a huge number": lambda stored: {**stored, "plan": stored["plan"].replace('"value": "80"',
+                                                                              f'"value": "{"9" * 5000}"')},
+    "a float value": lambda stored: {**stored, "plan": stored["plan"].replace('"value": "80"', '"value": 80.5')},
+    "a text position": lambda stored: {**stored, "plan": stored["plan"].replace('"position": 0', '"position": "0"')},
+    "a form": lambda stored: {**stored, "plan": _edit(stored["plan"], lambda p: p.update(form="exec"))},
+    "deep": lambda stored: {**stored, "plan": _edit(stored["plan"], lambda p: p.update(
+        node=_nest(p["node"], 40)))},
+}
+
+
+def _nest(node: dict[str, object], depth: int) -> dict[str, object]:
+    for _ in range(depth):
+        node = {"op": "group", "args": [node], "ops": []}
+    return node
+
+
+@pytest.mark.parametrize("damage", CALCULATION_DAMAGE)
+def test_a_damaged_calculation_plan_only_costs_speed(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "plans"
+    Router(strict=True, plan_store=path).route("15% of 80")
+    [stored] = path.glob("*/*.json")
+    original = stored.read_text()
+    stored.write_text(json.dumps(CALCULATION_DAMAGE[damage](json.loads(original))))  # type: ignore[no-untyped-call]
+    assert stored.read_text() != original
+    router = Router(strict=True, plan_store=path)
+    for query in ("20% of 150", "15% of 80", "0% of 0"):
         assert router.route(query) == FULL.route(query)
 
 
@@ -156,6 +211,8 @@ def test_the_command_line_answers_a_known_shape_without_pint_or_lark(tmp_path: P
     assert len(list((tmp_path / "queryrouter" / "plans").glob("*/*.json"))) == 1
     assert run("3.5", "lbs", "to", "kg") == ["3.5 lb = 1.588 kg", "[]"]
     assert run("--no-cache", "3.5", "lbs", "to", "kg") == ["3.5 lb = 1.588 kg", "['lark', 'pint']"]
+    assert run("15%", "of", "80") == ["15% × 80 = 12", "['lark']"]
+    assert run("20%", "of", "150") == ["20% × 150 = 30", "[]"]
 
 
 def test_an_empty_plan_store_path_is_a_config_error() -> None:

@@ -38,8 +38,8 @@ def test_most_corpus_conversions_have_a_plan(planned: Router) -> None:
 
 
 @pytest.mark.parametrize("query", ["-40 c to f", "5k m to miles", "1.5 million cm to km", "19 2 lbs to kg",
-                                   "19,2 kg to lb", "5 florbs to kg", "15% of 80", "60000 10", "3.5e3 g to kg",
-                                   "1 1/2 cups to ml"])
+                                   "19,2 kg to lb", "5 florbs to kg", "3.5e3 g to kg", "1 1/2 cups to ml",
+                                   "42", "10-2", "five percent of 80", "1/0 + 2"])
 def test_shapes_that_read_their_numbers_otherwise_have_no_plan(planned: Router, query: str) -> None:
     found = shape(query)
     assert found is None or planned._plans.get(found.key) is None  # noqa: SLF001
@@ -81,6 +81,9 @@ def test_a_planned_shape_is_answered_without_the_parser(planned: Router, monkeyp
     monkeypatch.setattr("queryrouter.router.parse", no_parsing)
     result = planned.route("123.4 lbs to kg")
     assert result.ok and result.text == "123.4 lb = 55.97 kg"
+    assert planned.route("12.50% of 80").text == "12.50% × 80 = 10"  # a calculation echoes what was typed
+    assert planned.route("700 / 7").text == "700 / 7 = 100"
+    assert planned.route("70000 11").status.value == "ambiguous"
     with pytest.raises(AssertionError):  # a shape it has not seen is parsed
         planned.route("123.4 lbs to stone and pounds and ounces")
 

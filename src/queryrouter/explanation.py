@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .normalize import Normalized
+    from .arithmetic import PreparedCalculation
     from .prepared import Prepared
 
 
@@ -27,7 +28,7 @@ class Step:
     request: Any = None
     result: Result | None = None
     query: Normalized | None = None  # the query as the grammar read it
-    prepared: Prepared | None = None  # the decision the answer applied, for an intent that decides first
+    prepared: Prepared | PreparedCalculation | None = None  # what the answer applied, when the intent decides first
 
 
 @dataclass(frozen=True)

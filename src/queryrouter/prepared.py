@@ -129,6 +129,7 @@ class Prepared:
     ("N lbs to kg") and answer the next amount without the parser or pint."""
 
     values: tuple[Fraction, ...]  # the amounts of the query it was prepared from
+    KIND = NAME  # what plan_store.py records, to read the plan back
     reading: Reading
     parts: Parts | None
     notes: tuple[str, ...]
@@ -171,9 +172,10 @@ class Prepared:
             raise ValueError("a plan whose parts do not fit together")
         return prepared
 
-    def apply(self, original: str, values: Sequence[Fraction]) -> Result:
+    def apply(self, original: str, values: Sequence[Fraction], typed: Sequence[str] | None = None) -> Result:
         """The answer for `values`, one per source unit; a refusal that depends on them (below absolute
-        zero, 0 mpg) is a failure Result."""
+        zero, 0 mpg) is a failure Result. The amounts are shown canonically, so how they were `typed`
+        does not matter here."""
         try:
             return self._apply(original, values)
         except Refusal as refusal:

@@ -2,7 +2,8 @@
 
 Intents are tried in query.lark's order; the first whose grammar parses and whose answer does not decline
 wins. A definition that is not found falls back to a topic lookup, and the best failure is returned.
-A conversion of a known shape ("# lbs to kg", shapes.py) skips all that: its Prepared plan answers it.
+A conversion or calculation of a known shape ("# lbs to kg", "#% of #": shapes.py) skips all that: the
+plan kept for its shape answers it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from .glossary import Glossary
     from .normalize import Normalized
     from .plan_store import PlanStore
+    from .arithmetic import PreparedCalculation
     from .prepared import Prepared
     from .units import Units
 
@@ -46,7 +48,7 @@ VOLUME_SYSTEMS = ("us", "imperial")
 CACHE_SIZE = 4096
 """Results kept per Router, by query text: a search box sends the same prefixes and popular queries again
 and again, and a Result is immutable, so a repeat costs a dictionary lookup instead of two parses.
-As many conversion shapes are kept too ("# lbs to kg": see _plan), so new amounts skip the parser."""
+As many query shapes are kept too ("# lbs to kg": see _plan), so new amounts skip the parser."""
 
 _UNSEEN: Any = object()
 
@@ -165,7 +167,7 @@ class Router:
         seen = shape(query) if trace is None and self.cache_size else None
         if seen is not None and (plan := self._known(seen)) is not _UNSEEN:
             if plan is not None and len(query) + plan.growth <= self.max_length:
-                return plan.prepared.apply(query, seen.values())
+                return plan.prepared.apply(query, seen.values(), seen.numbers)
             seen = None  # a shape with no plan, or too long once normalized: the long way, nothing to learn
         steps = [] if seen is not None else trace
         result = self._route_text(query, steps)
@@ -225,7 +227,7 @@ class Router:
         expected = self._route_text(probe_text, probe_steps)
         probed = probe_steps[0].query if probe_steps else None
         if (probed is None or len(probed.text) - len(probe_text) != growth
-                or prepared.apply(probe_text, probe.values()) != expected):
+                or prepared.apply(probe_text, probe.values(), probe.numbers) != expected):
             return None
         return Plan(prepared, growth)
 
@@ -258,7 +260,7 @@ class Router:
         return result
 
     def _answer(self, intent: str, module: ModuleType, request: Any,
-                query: Normalized) -> tuple[Result | None, Prepared | None]:
+                query: Normalized) -> tuple[Result | None, Prepared | PreparedCalculation | None]:
         """The intent's answer, and the Prepared it applied when it decides first (see intents/__init__.py);
         an answerer of the caller's own takes the place of either."""
         custom = self._answerers.get(intent)

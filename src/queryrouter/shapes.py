@@ -19,6 +19,7 @@ from .numbers import MAX_DIGITS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
+    from .arithmetic import PreparedCalculation
     from .prepared import Prepared
 
 # \w and \d of every script around the number: "٠5" or "5０" are one longer number to the grammar.
@@ -33,7 +34,7 @@ class Plan:
     """How the router answers every query of one shape: its prepared conversion, and how many characters
     normalizing adds to a query of the shape ("5kg" -> "5 kg"), since the length cap applies after it."""
 
-    prepared: Prepared
+    prepared: Prepared | PreparedCalculation
     growth: int
 
 

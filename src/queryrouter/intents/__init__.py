@@ -2,8 +2,8 @@
 here with `reader()` (parse tree -> request) and `answer(request, query, router)` (request -> Result).
 
 An intent whose answer splits into choices about the words and arithmetic on the amounts also has
-`decide(request, query, router)`: a Prepared (prepared.py) that the router applies and keeps for the
-query's shape, a failure Result, or None to decline. Only conversion does, so far."""
+`decide(request, query, router)`: what the router applies and keeps for the query's shape (a Prepared
+conversion, prepared.py, or a PreparedCalculation, arithmetic.py), a Result, or None to decline."""
 
 from __future__ import annotations
 
