@@ -74,6 +74,9 @@ STOPWORDS = frozenset(
     "a an the of in on at to for from by with about and or is are was were be been does do did what who whom "
     "whose which when where why how tell me us about any some this that these those it its s".split()
 )
+# "why is the sky blue", "how do magnets work": a dictionary gloss that merely holds the words ("blue poppy:
+# ... sky blue flowers") does not explain or instruct, so such questions get no full-text matches.
+EXPLANATION_LEADS = frozenset({"why", "how"})
 ABBREVIATIONS = {"st": "saint", "mt": "mount", "ft": "fort"}
 SUMMARY_CHARS = 300
 FTS_LIMIT = 10
@@ -360,7 +363,7 @@ class Lexicon:
         if not content:
             return []
         matches = self._named_matches(tokens, content, facet)
-        if not any(m.score >= 90 for m in matches):
+        if not any(m.score >= 90 for m in matches) and tokens[0] not in EXPLANATION_LEADS:
             matches += self._text_matches(content)
         return _best_unique(matches)[:limit]
 
