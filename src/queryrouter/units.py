@@ -94,6 +94,8 @@ class Units:
         self._profiles = lru_cache(MAX_CACHED)(self._profile)
         self._names: tuple[list[str], list[str]] | None = None
         self.us_cup = self.registry.Unit("cup")
+        self.revolution = self.registry.Unit("revolution")
+        self._frequency = self.registry.Unit("hertz").dimensionality
         self.gram = self.registry.Unit("gram")
         self._length, self._volume, self._mass, self._temperature_kind = (
             self.registry.Unit(name).dimensionality for name in ("meter", "liter", "gram", "kelvin"))
@@ -272,6 +274,8 @@ class Units:
         return self._lines(source, target)
 
     def _affine(self, source: pint.Unit, target: pint.Unit) -> tuple[float, float]:
+        source, target = self._cycles(source, target)
+
         def at(value: float) -> float:
             return float(self.registry.Quantity(value, source).to(target).magnitude)
 
@@ -280,6 +284,22 @@ class Units:
             return at(1.0), 0.0
         offset = at(0.0)  # an offset scale such as °F: pint's conversion at two points gives the line
         return (at(100.0) - offset) / 100, offset
+
+    def _cycles(self, source: pint.Unit, target: pint.Unit) -> tuple[pint.Unit, pint.Unit]:
+        """A hertz counts cycles, not radians, a second: pint, which takes angles for plain numbers,
+        makes 1 rpm 2π/60 Hz. Beside a rotation rate (rpm, rad/s, °/s), a frequency is read as turns
+        per time, so 1 rpm is 1/60 Hz and 1 Hz is 2π rad/s."""
+        if source.dimensionality != target.dimensionality or source.dimensionality != self._frequency:
+            return source, target
+        turning = [self._has_angle(unit) for unit in (source, target)]
+        if turning == [True, False]:
+            return source, target * self.revolution
+        if turning == [False, True]:
+            return source * self.revolution, target
+        return source, target
+
+    def _has_angle(self, unit: pint.Unit) -> bool:
+        return "radian" in self.registry.get_root_units(unit)[1]._units
 
     def to_kelvin(self, unit: pint.Unit) -> tuple[float, float]:
         """The affine map from `unit` to kelvin: a temperature below absolute zero is refused with it."""
