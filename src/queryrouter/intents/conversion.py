@@ -134,14 +134,14 @@ def _ingredients() -> dict[str, _Ingredient]:
 
 def _ingredient(words: tuple[str, ...], notes: list[str]) -> _Ingredient | None:
     """The ingredient `words` name, forgiving a typo ("suger") when it is close to one ingredient only."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
-
     key = " ".join(w for w in words if w.lower() not in _FILLER_WORDS).lower()
     table = _ingredients()
     found = table.get(key) or (table.get(key[:-1]) if key.endswith("s") else None)
     if found is not None or not key:
         return found
+    from rapidfuzz import process  # loaded only for a word that is no ingredient as typed
+    from rapidfuzz.distance import OSA
+
     close = process.extract(key, list(table), scorer=OSA.distance, score_cutoff=max_edits(key), limit=8)
     closest = {table[name].name: name for name, distance, _ in close if distance == close[0][1]} if close else {}
     if len(closest) != 1:
