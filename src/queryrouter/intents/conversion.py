@@ -54,6 +54,7 @@ class Conversion:
     source: tuple[Piece, ...]
     target: tuple[tuple[str, ...], ...]  # one unit phrase, several for "feet and inches", none if missing
     asked: bool = False  # "how many cups in a gallon": a conversion question, even with no number typed
+    bare: bool = False  # "5 kg" and nothing else: a conversion only if every word is a unit
 
 
 @v_args(inline=True)
@@ -76,6 +77,9 @@ class _Reader(Transformer):
 
     def missing_target(self, source: tuple[Piece, ...]) -> Conversion:
         return Conversion(source, ())
+
+    def bare(self, source: tuple[Piece, ...]) -> Conversion:
+        return Conversion(source, (), bare=True)
 
     def missing_target_one(self, words: tuple[str, ...]) -> Conversion:
         return Conversion((Piece(Fraction(1), words, typed=False),), ())
@@ -238,6 +242,8 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
     matches = [*sources, *targets]
     if not typed and any(m is None or m.used < len(w) for w, m in zip(phrases, matches)):
         return None, None
+    if request.bare and (not digits or any(m is None or m.used < len(w) for w, m in zip(phrases, matches))):
+        return None, None  # "7 wonders", "100 years of solitude", "a cup": titles and words, not quantities
     for index, (words, match) in enumerate(zip(phrases, matches)):
         if match is None:
             if len(words) > 1:  # "2 weeks to lose weight": words, not a misspelt unit
