@@ -51,6 +51,7 @@ FACETS: dict[str, tuple[tuple[tuple[str, str], ...], ...]] = {
         ((GEOGRAPHY, "Elevation > highest point"),),
         ((GEOGRAPHY, "Elevation > lowest point"),),
     ),
+    "languages": (((PEOPLE, "Languages"),),),
     "people": (
         ((PEOPLE, "Nationality > noun"),),
         ((PEOPLE, "Ethnic groups"),),
@@ -68,7 +69,8 @@ FACET_WORDS: dict[str, frozenset[str]] = {
     "area": frozenset("area size big large surface km square".split()),
     "geography": frozenset("geography physical features feature terrain climate landscape elevation "
                            "mountains relief land".split()),
-    "people": frozenset("people ethnic groups languages language religion religions nationality spoken".split()),
+    "languages": frozenset("languages language spoken speak".split()),
+    "people": frozenset("people ethnic groups religion religions nationality".split()),
 }
 STOPWORDS = frozenset(
     "a an the of in on at to for from by with about and or is are was were be been does do did what who whom "
