@@ -43,6 +43,8 @@ FACETS: dict[str, tuple[tuple[tuple[str, str], ...], ...]] = {
     "history": ((("Introduction", "Background"),),),
     "government": (((GOVERNMENT, "Dependency status"),), ((GOVERNMENT, "Government type"),)),
     "capital": (((GOVERNMENT, "Capital > name"),),),
+    "leaders": (((GOVERNMENT, "Executive branch > chief of state"),),
+                ((GOVERNMENT, "Executive branch > head of government"),)),
     "population": (((PEOPLE, "Population > total"), (PEOPLE, "Population")),),
     "area": (((GEOGRAPHY, "Area > total"), (GEOGRAPHY, "Area")), ((GEOGRAPHY, "Area - comparative"),)),
     "geography": (
@@ -65,6 +67,7 @@ FACET_WORDS: dict[str, frozenset[str]] = {
     "government": frozenset("government govern governs governed owns own owner rules ruled runs controls "
                             "control legal status political system sovereignty belongs".split()),
     "capital": frozenset("capital city".split()),
+    "leaders": frozenset("president prime minister leader leaders head king queen chancellor premier".split()),
     "population": frozenset("population people inhabitants live many number".split()),
     "area": frozenset("area size big large surface km square".split()),
     "geography": frozenset("geography physical features feature terrain climate landscape elevation "
