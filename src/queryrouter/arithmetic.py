@@ -143,7 +143,7 @@ _FORMS = ("value", "percent", "fraction", "decimal", "part_of_whole", "change")
 # What a stored tree may hold, by kind of node: its operators, and how many arguments it takes.
 _SHAPES = {"group": (frozenset(), 1), "fraction": (frozenset(), 2), "power": (frozenset(), 2),
            "prefix": (frozenset({"-", "√", "∛"}), 1), "postfix": (frozenset({"%", "²", "³", "!"}), 1),
-           "sum": (frozenset({"+", "-", "+%", "-%"}), 0), "product": (frozenset({"×", "/", "of?"}), 0)}
+           "sum": (frozenset({"+", "-", "+%", "-%"}), 0), "product": (frozenset({"×", "/", "of?", "mod"}), 0)}
 
 
 @dataclass(frozen=True)
@@ -374,7 +374,10 @@ def evaluate(node: Node) -> tuple[Fraction, bool]:
             value = _bounded(value + term if op[0] == "+" else value - term)
     elif node.op == "product":
         for op, operand in zip(node.ops, values[1:]):
-            value = _divide(value, operand) if op == "/" else _bounded(value * operand)
+            if op == "mod":
+                value = value - math.floor(_divide(value, operand)) * operand  # the remainder, as on a calculator
+            else:
+                value = _divide(value, operand) if op == "/" else _bounded(value * operand)
     elif node.op == "power":
         value, power_exact = _power(values[0], values[1])
         exact = exact and power_exact
