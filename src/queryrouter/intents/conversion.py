@@ -242,8 +242,11 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
     matches = [*sources, *targets]
     if not typed and any(m is None or m.used < len(w) for w, m in zip(phrases, matches)):
         return None, None
-    if request.bare and (not digits or any(m is None or m.used < len(w) for w, m in zip(phrases, matches))):
-        return None, None  # "7 wonders", "100 years of solitude", "a cup": titles and words, not quantities
+    if request.bare and (not digits or any(m is None or m.used < len(w) or not units.kind(m.unit)
+                                           for w, m in zip(phrases, matches))):
+        # "7 wonders", "100 years of solitude", "a cup", "5 percent", "2 pi": titles, words and plain
+        # numbers, not quantities to convert
+        return None, None
     for index, (words, match) in enumerate(zip(phrases, matches)):
         if match is None:
             if len(words) > 1:  # "2 weeks to lose weight": words, not a misspelt unit
