@@ -35,7 +35,7 @@ MAX_EXACT_ROOT = 64  # "x^(1/q)" looks for an exact root only for small q; large
 _DECIMALS = Context(prec=30)
 
 # How tightly each kind of node binds when shown; an operand that binds less gets parentheses.
-_LEVEL = {"sum": 1, "product": 2, "prefix": 3, "power": 4, "postfix": 5, "fraction": 5, "number": 6}
+_LEVEL = {"constant": 6, "sum": 1, "product": 2, "prefix": 3, "power": 4, "postfix": 5, "fraction": 5, "number": 6}
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,8 @@ class Node:
         return _LEVEL[self.bare.op]
 
     def __str__(self) -> str:
+        if self.op == "constant":
+            return self.text
         if self.op == "number":
             return f"{self.currency}{self.text or format_number(self.value, significant=15)}"
         if self.op == "group":
@@ -103,6 +105,14 @@ def branch(op: str, args: tuple[Node, ...] | list[Node], ops: tuple[str, ...] | 
 
 def leaf(value: Fraction, currency: str = "", text: str = "", position: int = -1) -> Node:
     return Node("number", value=value, currency=currency, text=text, position=position)
+
+
+# π and e to 30 digits, as far as inexact values are computed (_DECIMALS); answers with them say "≈".
+CONSTANTS = {"π": Fraction("3.14159265358979323846264338328"), "e": Fraction("2.71828182845904523536028747135")}
+
+
+def constant(symbol: str) -> Node:
+    return Node("constant", value=CONSTANTS[symbol], text=symbol)
 
 
 @dataclass(frozen=True)
@@ -232,6 +242,8 @@ def _fill(node: Node, filled: dict[int, tuple[Fraction, str]]) -> Node:
 
 
 def _tree(node: Node) -> dict[str, Any]:
+    if node.op == "constant":
+        return {"op": "constant", "text": node.text}
     if node.op == "number":
         return {"op": "number", "value": str(node.value), "currency": node.currency, "text": node.text,
                 "position": node.position}
@@ -241,6 +253,8 @@ def _tree(node: Node) -> dict[str, Any]:
 def _untree(data: dict[str, Any], depth: int = 0) -> Node:
     if depth > MAX_DEPTH:
         raise ValueError("a plan nested too deep")
+    if data["op"] == "constant":
+        return constant(data["text"])  # a KeyError for anything but π and e
     if data["op"] == "number":
         currency, text, position = data["currency"], data["text"], data["position"]
         if not (isinstance(currency, str) and isinstance(text, str)) or type(position) is not int:
@@ -361,6 +375,8 @@ def evaluate(node: Node) -> tuple[Fraction, bool]:
     Recursion is bounded by MAX_DEPTH, checked before this is called."""
     if node.op == "number":
         return node.value, True
+    if node.op == "constant":
+        return node.value, False
     results = [evaluate(arg) for arg in node.args]
     exact = all(is_exact for _, is_exact in results)
     values = [value for value, _ in results]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 from lark import Token, Transformer, v_args
 
 from ..arithmetic import (MAX_DEPTH, NAME, Calculation, CalculationError, Node, PreparedCalculation, branch,
-                          check_float, evaluate, leaf, respond, shown_value)
+                          check_float, constant, evaluate, leaf, respond, shown_value)
 from ..numbers import parse_decimal, parse_fraction, parse_number_words
 from ..result import Result, Status
 
@@ -179,6 +179,9 @@ class _Reader(Transformer):
         stem = denominator.lower().removesuffix("s")
         return branch("fraction", (leaf(numerator), leaf(Fraction(_DENOMINATORS[stem]))))
 
+    def constant(self, token: Token) -> Node:
+        return constant("e" if token == "e" else "π")
+
     def group(self, node: Node) -> Node:
         return branch("group", (node,))
 
@@ -247,4 +250,4 @@ def _has_operator(node: Node) -> bool:
     while node.op == "group" or (node.op == "prefix" and set(node.ops) == {"-"}) or (
             node.op == "postfix" and set(node.ops) == {"%"}):
         node = node.args[0]
-    return node.op not in ("number", "fraction")
+    return node.op not in ("number", "fraction", "constant")
