@@ -26,7 +26,7 @@ _CODE_LIKE = re.compile(r"\d+(?:\.\d+)?(?:[-/]\d+(?:\.\d+)?)+")
 
 _OPERATORS = {"PLUS": "+", "MINUS": "-", "LESS": "-", "TIMES": "×", "DIVIDE": "/", "OUT_OF": "/",
               "OF": "of", "SQRT": "√", "CBRT": "∛", "PERCENT": "%", "SQUARED": "²",
-              "CUBED": "³", "FACTORIAL": "!", "MOD": "mod"}
+              "CUBED": "³", "FACTORIAL": "!", "MOD": "mod", "TIP_ON": "of"}
 _DENOMINATORS = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
                  "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "hundredth": 100, "thousandth": 1000}
 
