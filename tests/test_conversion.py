@@ -149,3 +149,14 @@ def test_a_unit_without_a_number_is_not_read_as_a_typed_amount() -> None:
     result = US.route("how many m in k")
     assert "1k" not in result.interpreted_as and result.text != "1 km = 1000 m"
     assert US.route("how many grams in a cup of flour").text == "1 cup all-purpose flour = 120 g"
+
+
+def test_a_misspelt_unit_is_read_alike_whatever_came_before() -> None:
+    """'milimeters' is one typo from millimeters and two from kilometers: a fresh Router once read it as
+    kilometers, because prefixed units joined the candidates only as queries parsed them."""
+    query = "1 inch to milimeters"
+    fresh = Router(cache_size=0).route(query)
+    warmed = Router(cache_size=0)
+    for other in ("5 mm to in", "3 kilometers to miles", "2 millilitres to tsp"):
+        warmed.route(other)
+    assert fresh.text == "1 in = 25.4 mm" and warmed.route(query) == fresh

@@ -93,6 +93,7 @@ class Units:
         self._lines = lru_cache(MAX_CACHED)(self._affine)
         self._profiles = lru_cache(MAX_CACHED)(self._profile)
         self._names: tuple[list[str], list[str]] | None = None
+        self._pint_names = frozenset(self.registry)  # before any query adds prefixed units to the registry
         self.us_cup = self.registry.Unit("cup")
         self.revolution = self.registry.Unit("revolution")
         self._frequency = self.registry.Unit("hertz").dimensionality
@@ -199,13 +200,14 @@ class Units:
         return [name for name, _score, _index in matches]
 
     def correct(self, word: str) -> str | None:
-        """The unit spelling `word` is a typo of ("farenheit" -> "fahrenheit", within max_edits), or None
-        when there is none, or when the closest spellings name different units ("pounts": pounds or
-        points), since a guessed unit would be a confident wrong answer."""
+        """The unit spelling `word` is one typo from ("farenheit" -> "fahrenheit"), or None when there is
+        none, or when the closest spellings name different units ("pounts": pounds or points), since a
+        guessed unit would be a confident wrong answer. One edit at most, whatever the word's length: two
+        would read "milimeters" as kilometers were millimeters not among the spellings."""
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
-        allowed = max_edits(word)
+        allowed = min(max_edits(word), 1)
         if not allowed:
             return None
         found = process.extract(word.lower(), self._spellings(plurals=True), scorer=OSA.distance,
@@ -215,11 +217,18 @@ class Units:
         return closest[0] if len(named) == 1 else None
 
     def _spellings(self, plurals: bool = False) -> list[str]:
-        """The aliases and pint's unit names (iterating the registry gives them); with `plurals`, also
-        pint's names with an s, which pint reads but which would crowd "did you mean" ("flozs")."""
+        """The aliases and pint's unit names; with `plurals`, also the names with an s and the prefixed
+        names of prefixable units ("millimeters"), which pint reads but which would crowd "did you mean".
+
+        pint's names are those it had when this Units was built: iterating the registry later would also
+        give the prefixed units earlier queries parsed, and answers must not depend on earlier queries."""
         if self._names is None:
-            names = set(self._aliases) | set(self.registry)
-            self._names = sorted(names), sorted(names | {f"{name}s" for name in self.registry})
+            names = set(self._aliases) | self._pint_names
+            prefixes = [prefix for prefix in self.registry._prefixes if len(prefix) > 2]  # "milli", not "m"
+            prefixed = {f"{prefix}{name}" for name in self._pint_names for prefix in prefixes
+                        if self.registry.get_name(name) in self._prefixable}
+            words = self._pint_names | prefixed
+            self._names = sorted(names), sorted(names | prefixed | {f"{word}s" for word in words})
         return self._names[plurals]
 
     def is_temperature(self, unit: pint.Unit) -> bool:
