@@ -209,12 +209,14 @@ class Glossary:
                                      facet if facet in dict(self.entries[position].facts) else None)
                   for position, score in best.items()}
         ranked = [hit for _position, hit in sorted(scored.items(), key=lambda item: (-item[1].score, item[0]))]
-        if self.lexicon is not None and len(ranked) < limit:
+        if self.lexicon is not None and (len(ranked) < limit or ranked[-1].score < 100):
             known_facet = facet if facet in FACETS else None
             for match in self.lexicon.topics(subject, known_facet, limit):
                 entry = Entry(term=match.term, summary=match.summary, source=match.source)
                 ranked.append(TopicHit(entry, match.score, match.summary, match.facet))
-        return ranked[:limit]
+        # By score, the glossary's own entries first among equals: a typo-close slang entry ("stan" for
+        # "stalin", 80) does not outrank the dictionary's exact name (95).
+        return sorted(ranked, key=lambda hit: -hit.score)[:limit]
 
 
 @cache
