@@ -95,6 +95,7 @@ class Units:
         self._names: tuple[list[str], list[str]] | None = None
         self._pint_names = frozenset(self.registry)  # before any query adds prefixed units to the registry
         self.us_cup = self.registry.Unit("cup")
+        self.celsius, self.fahrenheit = self.registry.Unit("degree_Celsius"), self.registry.Unit("degree_Fahrenheit")
         self.revolution = self.registry.Unit("revolution")
         self._frequency = self.registry.Unit("hertz").dimensionality
         self.gram = self.registry.Unit("gram")

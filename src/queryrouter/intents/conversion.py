@@ -234,6 +234,10 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
             [units.resolve(w, temperature=True) for w in request.target])
     if request.target and all(m is not None and units.is_temperature(m.unit) for side in warm for m in side):
         sources, targets = warm
+        if all(m is not None and m.unit == units.fahrenheit for m in targets):
+            # "32 degrees to fahrenheit": a bare degree reads Fahrenheit, unless that is what is asked for
+            sources = [_celsius(m, units, notes) if m is not None and m.spelled.lower() in _BARE_DEGREES else m
+                       for m in sources]
     else:
         sources, targets = plain
     if not any(sources) and not any(targets):
@@ -265,6 +269,14 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
             hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
             raise Refusal(Status.UNKNOWN_UNIT, f"Unknown unit {words[0]!r}.{hint}", suggestions)
     return [m for m in sources if m], [m for m in targets if m]
+
+
+_BARE_DEGREES = frozenset({"degree", "degrees", "deg", "°"})
+
+
+def _celsius(match: UnitMatch, units: Units, notes: list[str]) -> UnitMatch:
+    notes.append(f"read {match.spelled!r} as Celsius, since the answer is asked in Fahrenheit")
+    return replace(match, unit=units.celsius)
 
 
 def _respelt(request: Conversion, words: tuple[str, ...], spelling: str) -> Conversion:
