@@ -41,8 +41,10 @@ _SUBUNITS = {"ft": "in", "feet": "in", "foot": "in", "st": "lb", "stone": "lb"}
 _SUBUNIT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?) (ft|feet|foot|st|stone) (\d+(?:\.\d+)?)"
                          r"(?=$| (?:to|into|as|=)\b| in (?!(?:to|into|as|in)\b)\S)", re.IGNORECASE)
 _TRAILING_PUNCT_RE = re.compile(r"[\s?!.,;:]+$")
-# "15% of 80 please": a courtesy after a number or a closing parenthesis (conversions read their own).
-_COURTESY_RE = re.compile(r"(?<=[\d%)!])\s+(?:please|pls|plz|thanks|thank\s+you)$", re.IGNORECASE)
+# "15% of 80 please", "define behemoth please": a courtesy at the end; "thanks" only after a number or a
+# closing parenthesis ("no thanks" is a phrase).
+_COURTESY_RE = re.compile(r"(?<=[\d%)!])\s+(?:please|pls|plz|thanks|thank\s+you)$|(?<=\S)\s+(?:please|pls|plz)$",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True)
