@@ -28,6 +28,8 @@ _IMPERIAL = {"cup": "imperial_cup", "pint": "imperial_pint", "quart": "imperial_
              "gallon": "imperial_gallon", "fluid_ounce": "imperial_fluid_ounce"}
 # "square cm", "cubic yards", "cm2", "ft³": a power of any unit, not only the spellings in the alias table.
 _POWER_WORDS = {"square": 2, "sq": 2, "sq.": 2, "cubic": 3, "cu": 3, "cu.": 3}
+_POSTFIX_POWERS = {"squared": 2, "square": 2, "sq": 2, "cubed": 3, "cube": 3}  # "meters squared"
+_QUALIFIERS = frozenset({"uk", "imperial", "us", "troy", "metric", "nautical"})  # "gallons uk"
 _POWER_SUFFIX_RE = re.compile(r"^(.+?)(\^?[23²³])$")
 _POWER_SUFFIX = {"2": 2, "3": 3, "²": 2, "³": 3}
 _IMPERIAL_RE = re.compile(r"\b(" + "|".join(_IMPERIAL) + r")\b")
@@ -124,7 +126,8 @@ class Units:
             spelled = " ".join(words[:size])
             unit = self._temperature_name(spelled) if temperature else None
             if unit is None:
-                unit = self.lookup(spelled) or self._power(words[:size]) or self._ratio(words[:size])
+                unit = (self.lookup(spelled) or self._power(words[:size]) or self._ratio(words[:size])
+                        or self._qualified(words[:size]))
             if unit is not None:
                 return UnitMatch(unit, size, spelled)
         return None
@@ -143,9 +146,12 @@ class Units:
         return over / under
 
     def _power(self, words: tuple[str, ...]) -> pint.Unit | None:
-        """An area or volume spelled with a power word or suffix around a length ("square cm", "yd3")."""
+        """An area or volume spelled with a power word or suffix around a length ("square cm", "yd3",
+        "meters squared")."""
         if len(words) == 2 and words[0].lower() in _POWER_WORDS:
             base, power = self.lookup(words[1]), _POWER_WORDS[words[0].lower()]
+        elif len(words) == 2 and words[1].lower() in _POSTFIX_POWERS:
+            base, power = self.lookup(words[0]), _POSTFIX_POWERS[words[1].lower()]
         elif len(words) == 1 and (match := _POWER_SUFFIX_RE.match(words[0])):
             base, power = self.lookup(match.group(1)), _POWER_SUFFIX[match.group(2)[-1]]
         else:
@@ -153,6 +159,22 @@ class Units:
         if base is None or self.kind(base) != self._length:
             return None
         return cast("pint.Unit", base**power)
+
+    def changes_a_unit(self, word: str) -> bool:
+        """Whether a word left beside a unit would change it ("uk", "squared", "hours" after "kilowatt"),
+        so ignoring it would give a wrong number; an ingredient or a filler word would not."""
+        lowered = word.lower()
+        if lowered in _QUALIFIERS or lowered in _POSTFIX_POWERS or lowered in _POWER_WORDS:
+            return True
+        match = self.resolve((word,))
+        return match is not None and bool(self.kind(match.unit)) and len(word) > 2
+
+    def _qualified(self, words: tuple[str, ...]) -> pint.Unit | None:
+        """A unit with its qualifier after it ("gallons uk", "ounces troy", "tons metric"), read as the alias
+        with the qualifier first."""
+        if len(words) == 2 and words[1].lower() in _QUALIFIERS:
+            return self.lookup(f"{words[1].lower()} {words[0]}")
+        return None
 
     def _temperature_name(self, word: str) -> pint.Unit | None:
         return self._temperature.get(word.lower())

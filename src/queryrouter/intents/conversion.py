@@ -198,6 +198,10 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
                        if w.lower() not in _FILLER_WORDS]
     substance = _ingredient(tuple(leftovers or target_leftover), notes)
     if substance is None and (leftovers or target_leftover):
+        for word in (*leftovers, *target_leftover):
+            if units.changes_a_unit(word):  # "2 kilowatt hours", "10 fl oz uk": a wrong number if ignored
+                raise Refusal(Status.NOT_UNDERSTOOD, f"'{word}' next to a unit was not understood; "
+                                                     "write the unit in one piece, e.g. 'kWh' or 'uk fl oz'.")
         notes.append(f"ignored {' '.join(leftovers or target_leftover)!r}")
     return _decide(tuple(i.value for i in items), [i.unit for i in items], goal, substance, notes, units)
 
