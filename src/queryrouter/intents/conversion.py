@@ -103,6 +103,8 @@ class _Reader(Transformer):
     def lost_point(self, whole: Token, digits: Token) -> tuple[Fraction, str]:
         if not (whole.isdigit() and digits.isdigit()):  # "1.5 2" or "3e2 5": no lost point to restore
             raise InvalidNumber(f"'{whole} {digits}' is two numbers, not one")
+        if len(whole) <= 3 and len(digits) == 3 and not whole.startswith("0"):  # "1 000 kg": thousands
+            return Fraction(int(whole + digits)), f"read '{whole} {digits}' as {int(whole + digits)}"
         return Fraction(f"{whole}.{digits}"), f"read '{whole} {digits}' as {whole}.{digits}"
 
     def target(self, *phrases: tuple[str, ...]) -> list[tuple[str, ...]]:
