@@ -319,7 +319,13 @@ def _decide(values: tuple[Fraction, ...], sources: list[pint.Unit], goal: list[p
         if not units.compatible(unit, goal[0]) or units.is_temperature(unit):
             raise Refusal(Status.INCOMPATIBLE_UNITS, f"Cannot split an answer into {units.name(goal[0])} "
                                                       f"and {units.name(unit)}.")
-    sources = [_fluid_if_volume(unit, goal[0], units, notes) for unit in sources]
+    if len(sources) > 1 and any(units.is_temperature(unit) for unit in sources):
+        raise Refusal(Status.INCOMPATIBLE_UNITS, "Temperatures cannot be added together: convert one at a time.")
+    if not any(units.is_mass(unit) and units.name(unit) != "ounce" for unit in sources):  # "1 lb 8 oz" weighs
+        sources = [_fluid_if_volume(unit, goal[0], units, notes) for unit in sources]
+    if len(goal) > 1:  # "70 in to inches and feet": the parts are shown largest first
+        reference = goal[0]
+        goal = sorted(goal, key=lambda unit: -units.convert(Fraction(1), unit, reference))
     reading = _reading(sources, goal[0], substance, units, notes)
     parts = None
     if len(goal) > 1:
