@@ -27,6 +27,15 @@ def test_a_tie_as_written_rounds_up_though_the_float_is_below_it() -> None:
     assert format_number(8.70897350) == "8.709"
 
 
+def test_an_exponent_form_rounds_a_tie_up_too() -> None:
+    """7.8125e-10 is shown 7.813e-10, as 0.00078125 would be 0.0007813: the float itself is just below."""
+    assert format_number(7.8125e-10) == "7.813e-10"
+    assert format_number(4.6875e-13) == "4.688e-13"
+    assert format_number(-1.5625e-9) == "-1.563e-9"
+    assert format_number(9.9995e-7) == "1e-6"
+    assert format_number(2.5e20) == "2.5e20"
+
+
 # Decimals written with a final 5 (2.675, 1.0005): where rounding the float and rounding its text differ.
 ties = st.tuples(st.integers(0, 10**8), st.integers(1, 9)).map(lambda t: (t[0] * 10 + 5) / 10 ** t[1])
 

@@ -19,8 +19,12 @@ def format_number(value: float | Fraction, significant: int = SIGNIFICANT) -> st
     if number == 0:
         return "0"
     if abs(number) >= 1e15 or abs(number) < 1e-6 or (abs(number) >= 1e9 and _too_precise(number, significant)):
-        mantissa, exponent = f"{number:.{significant - 1}e}".split("e")
-        return f"{_plain(Decimal(mantissa))}e{int(exponent)}"
+        written = Decimal(repr(number))  # rounded as written, half up, like the plain form below
+        exponent = written.adjusted()
+        mantissa = _half_up(written.scaleb(-exponent), significant - 1)
+        if abs(mantissa) >= 10:  # 9.9995e-7 -> 10.00e-7 -> 1e-6
+            mantissa, exponent = _half_up(mantissa.scaleb(-1), significant - 1), exponent + 1
+        return f"{_plain(mantissa)}e{exponent}"
     digits = max(significant - 1 - math.floor(math.log10(abs(number))), 0)
     shortest = repr(number)
     if "e" in shortest or shortest.partition(".")[2][digits:] == "5":
