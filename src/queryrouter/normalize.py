@@ -41,6 +41,8 @@ _SUBUNITS = {"ft": "in", "feet": "in", "foot": "in", "st": "lb", "stone": "lb"}
 _SUBUNIT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?) (ft|feet|foot|st|stone) (\d+(?:\.\d+)?)"
                          r"(?=$| (?:to|into|as|=)\b| in (?!(?:to|into|as|in)\b)\S)", re.IGNORECASE)
 _TRAILING_PUNCT_RE = re.compile(r"[\s?!.,;:]+$")
+# "8 oz. to g", "100 sq. ft", "fl. oz": the dot of an abbreviation, not of "e.g." or "U.S."
+_ABBREVIATION_DOT_RE = re.compile(r"(?<![.\w])([A-Za-z]+)\.(?=\s)")
 # "15% of 80 please", "define behemoth please": a courtesy at the end; "thanks" only after a number or a
 # closing parenthesis ("no thanks" is a phrase).
 _COURTESY_RE = re.compile(r"(?<=[\d%)!])\s+(?:please|pls|plz|thanks|thank\s+you)$|(?<=\S)\s+(?:please|pls|plz)$",
@@ -76,7 +78,7 @@ def normalize(query: str) -> Normalized:
     if decimal_commas:
         notes.append("read the comma as a decimal point")
     text = _GLUED_RE.sub(_unglue, text)
-    text = _COURTESY_RE.sub("", _without_trailing_punctuation(text))
+    text = _COURTESY_RE.sub("", _without_trailing_punctuation(_ABBREVIATION_DOT_RE.sub(r"\1", text)))
     text = _SPACES_RE.sub(" ", text).strip()
     text = _SUBUNIT_RE.sub(lambda m: f"{m.group()} {_SUBUNITS[m.group(2).lower()]}", text)
     return Normalized(query, text, tuple(notes))
