@@ -310,8 +310,8 @@ def present(request: Calculation, original: str, notes: Sequence[str] = ()) -> R
     else:
         currency = _currency(node)
         shown = _money(value, currency) if currency else shown_value(value)
-        if value.denominator != 1 and shown.lstrip("-").isdigit():
-            relation = "≈"  # 1 + 1e-20 is not 1, though no float shows the difference
+        if value.denominator != 1 and shown.lstrip("-").isdigit() or currency and (value * 100).denominator != 1:
+            relation = "≈"  # 1 + 1e-20 is not 1, though no float shows it; $10 / 3 is not $3.33
         text = f"{node} {relation} {shown}"
     return Result(original, NAME, Status.OK, text, with_notes(interpreted, notes), 0.95,
                   answer=CalculationAnswer(expression, float(value), _exact(value, exact)))
@@ -454,9 +454,9 @@ def _power(base: Fraction, exponent: Fraction) -> tuple[Fraction, bool]:
         root = _exact_root(base, exponent.denominator)
         if root is not None:
             return _power(root, Fraction(exponent.numerator))
-    if base < 0:
-        value, _ = _power(-base, exponent)  # an odd root of a negative number is negative
-        return -value, False
+    if base < 0:  # an odd root of a negative number is negative; raised to an even power, positive again
+        value, _ = _power(-base, exponent)
+        return (-value if exponent.numerator % 2 else value), False
     approximate = _DECIMALS.power(_to_decimal(base), _to_decimal(exponent))
     return _bounded(Fraction(approximate)), False
 

@@ -96,6 +96,10 @@ class _Reader(Transformer):
     def add(self, left: Node, right: Node) -> Calculation:
         return Calculation(_plus(left, "+", right))
 
+    def add_to(self, amount: Node, base: Node) -> Calculation:
+        """"add 10% to 50": the amount is added to the base, 55, as "subtract 5 from 10" takes it away."""
+        return Calculation(_plus(base, "+", amount))
+
     def subtract(self, amount: Node, base: Node) -> Calculation:
         return Calculation(_plus(base, "-", amount))
 
