@@ -82,7 +82,8 @@ STOPWORDS = frozenset(
 # "why is the sky blue", "how do magnets work": a dictionary gloss that merely holds the words ("blue poppy:
 # ... sky blue flowers") does not explain or instruct, so such questions get no full-text matches.
 EXPLANATION_LEADS = frozenset({"why", "how"})
-ABBREVIATIONS = {"st": "saint", "mt": "mount", "ft": "fort"}
+# Short names the Factbook does not list ("capital of uk"); not "britain", a part of "great britain".
+ABBREVIATIONS = {"st": "saint", "mt": "mount", "ft": "fort", "uk": "united kingdom", "holland": "netherlands"}
 SUMMARY_CHARS = 300
 FTS_LIMIT = 10
 
