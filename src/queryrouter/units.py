@@ -85,6 +85,7 @@ class Units:
                 self.registry.define(definition)
         self.volume_system = volume_system
         self._prefixable = frozenset(data["prefixable"])
+        self._currencies = frozenset(data["currencies"])
         self._aliases = {key: self._expression(value) for key, value in data["aliases"].items()}
         self._temperature = {key: self._expression(value) for key, value in data["temperature"].items()}
         self._display: dict[str, str] = data["display"]
@@ -159,6 +160,9 @@ class Units:
         if base is None or self.kind(base) != self._length:
             return None
         return cast("pint.Unit", base**power)
+
+    def is_currency(self, word: str) -> bool:
+        return word.lower() in self._currencies
 
     def changes_a_unit(self, word: str) -> bool:
         """Whether a word left beside a unit would change it ("uk", "squared", "hours" after "kilowatt"),

@@ -246,9 +246,12 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
                        for m in sources]
     else:
         sources, targets = plain
+    phrases = [*(p.words for p in pieces), *request.target]
+    if request.target and any(words and units.is_currency(words[0]) for words in phrases):  # "1 dollar to euro"
+        raise Refusal(Status.UNKNOWN_UNIT, "Currencies are not converted: exchange rates change daily, and "
+                                           "queryrouter works offline.")
     if not any(sources) and not any(targets):
         return None, None
-    phrases = [*(p.words for p in pieces), *request.target]
     matches = [*sources, *targets]
     if not typed and any(m is None or m.used < len(w) for w, m in zip(phrases, matches)):
         return None, None
