@@ -187,6 +187,7 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
     for piece in request.source:
         if abs(piece.value) > LARGEST:
             raise Refusal(Status.INVALID_NUMBER, "The number is too large to be a measurement.")
+    request = _unbare(request, units)
     sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), notes)
     if sources is None or targets is None:
         return None
@@ -278,6 +279,21 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
             hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
             raise Refusal(Status.UNKNOWN_UNIT, f"Unknown unit {words[0]!r}.{hint}", suggestions)
     return [m for m in sources if m], [m for m in targets if m]
+
+
+def _unbare(request: Conversion, units: Units) -> Conversion:
+    """"19.2 lbs kg", "32 c f": a quantity whose words end in a whole unit phrase asks for that unit."""
+    if not request.bare or len(request.source) != 1:
+        return request
+    piece = request.source[0]
+    first = units.resolve(piece.words)
+    if first is None or first.used == len(piece.words):
+        return request
+    rest = piece.words[first.used:]
+    goal = units.resolve(rest)
+    if goal is None or goal.used < len(rest) or not units.kind(goal.unit):
+        return request
+    return replace(request, source=(replace(piece, words=piece.words[:first.used]),), target=(rest,), bare=False)
 
 
 _BARE_DEGREES = frozenset({"degree", "degrees", "deg", "°"})
