@@ -123,3 +123,14 @@ def test_shape_takes_out_only_plain_numbers(query: str, key: str, numbers: tuple
 
 def test_a_query_with_a_nul_has_no_shape() -> None:
     assert shape("5 kg\0 to lb") is None
+
+
+def test_remembering_a_shape_again_evicts_nothing() -> None:
+    """Two threads may learn one shape at once; the second must not push another shape out."""
+    router = Router(strict=True, cache_size=2)
+    first, second = shape("1 kg to lb"), shape("1 m to ft")
+    assert first is not None and second is not None
+    router._remember(first, None)  # noqa: SLF001
+    router._remember(second, None)  # noqa: SLF001
+    router._remember(first, None)  # noqa: SLF001
+    assert set(router._plans) == {first.key, second.key}  # noqa: SLF001

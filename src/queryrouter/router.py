@@ -233,7 +233,7 @@ class Router:
 
     def _remember(self, seen: Shape, plan: Plan | None) -> None:
         with self._lock:
-            if len(self._plans) >= self.cache_size:
+            if seen.key not in self._plans and len(self._plans) >= self.cache_size:
                 del self._plans[next(iter(self._plans))]  # the oldest shape makes room
             self._plans[seen.key] = plan
 
