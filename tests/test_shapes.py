@@ -132,5 +132,5 @@ def test_remembering_a_shape_again_evicts_nothing() -> None:
     assert first is not None and second is not None
     router._remember(first, None)  # noqa: SLF001
     router._remember(second, None)  # noqa: SLF001
-    router._remember(first, None)  # noqa: SLF001
+    router._remember(second, None)  # noqa: SLF001 - the newest again: the oldest must stay
     assert set(router._plans) == {first.key, second.key}  # noqa: SLF001
