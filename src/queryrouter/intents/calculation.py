@@ -213,35 +213,25 @@ def decide(request: Calculation | None, query: Normalized,
         return Result.failure(query.original, NAME, Status.OUT_OF_RANGE,
                               f"The expression is nested more than {MAX_DEPTH} levels deep.", confidence=0.9)
     if request.form == "value" and not (_has_operator(node) and not _CODE_LIKE.fullmatch(query.text)):
-        # a number alone or a name ("42", "9/11"): whether it is declined depends on its value
-        if _is_not_a_sum(node, query):
-            return _as_name(node, query)
-        return respond(request, query.original, query.notes)
+        # A number alone ("42", "(5)", "-3", "15%", "$150", "two thirds") or numbers joined by - or / without
+        # spaces, which are names, dates, phone numbers or scores (9/11, 24/7, 12-25-2020, 1-800-555-1234):
+        # not a sum, and whether it is declined depends on its value, so it gets no plan. A division by zero
+        # ("1/0") is none of those, so it is still reported.
+        try:
+            value, exact = evaluate(node)
+            check_float(value)
+        except CalculationError as error:
+            return respond(request, query.original, query.notes) if error.status is Status.DIVISION_BY_ZERO else None
+        return _as_name(node, query, value, exact)
     return PreparedCalculation.of(request, query.notes)
 
 
-def _is_not_a_sum(node: Node, query: Normalized) -> bool:
-    """True for a number alone ("42", "(5)", "-3", "15%", "$150", "two thirds") and for numbers joined by
-    - or / without spaces, which are names, dates, phone numbers or scores (9/11, 24/7, 12-25-2020,
-    1-800-555-1234). A division by zero ("1/0") is none of those, so it is still reported."""
-    try:
-        evaluate(node)
-    except CalculationError as error:
-        return error.status is not Status.DIVISION_BY_ZERO
-    return True
-
-
-def _as_name(node: Node, query: Normalized) -> Result | None:
+def _as_name(node: Node, query: Normalized, value: Fraction, exact: bool) -> Result | None:
     """"100/3" is read as a name or a date, like "9/11", yet may be a sum: a not-found Result that says
     what it computes and suggests the spaced expression, shown only if no other intent answers. None
-    for a number alone ("42") or what cannot be computed."""
+    for a number alone ("42")."""
     bare = node.bare
     if not _has_operator(node) and bare.op != "fraction":
-        return None
-    try:
-        value, exact = evaluate(node)
-        check_float(value)
-    except CalculationError:
         return None
     expression = f"{bare.args[0]} / {bare.args[1]}" if bare.op == "fraction" else str(node)
     return Result.failure(query.original, "none", Status.NOT_FOUND,
