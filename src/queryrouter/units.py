@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
-from .typos import max_edits
+from .typos import correction, max_edits
 
 
 if TYPE_CHECKING:
@@ -231,17 +231,11 @@ class Units:
         none, or when the closest spellings name different units ("pounts": pounds or points), since a
         guessed unit would be a confident wrong answer. One edit at most, whatever the word's length: two
         would read "milimeters" as kilometers were millimeters not among the spellings."""
-        from rapidfuzz import process
-        from rapidfuzz.distance import OSA
+        def unit_name(spelling: str) -> str | None:
+            match = self.resolve((spelling,))
+            return None if match is None else self.name(match.unit)
 
-        allowed = min(max_edits(word), 1)
-        if not allowed:
-            return None
-        found = process.extract(word.lower(), self._spellings(plurals=True), scorer=OSA.distance,
-                                score_cutoff=allowed, limit=8)
-        closest = [name for name, distance, _index in found if distance == found[0][1]] if found else []
-        named = {self.name(match.unit) for name in closest if (match := self.resolve((name,))) is not None}
-        return closest[0] if len(named) == 1 else None
+        return correction(word.lower(), self._spellings(plurals=True), unit_name, min(max_edits(word), 1))
 
     def _spellings(self, plurals: bool = False) -> list[str]:
         """The aliases and pint's unit names; with `plurals`, also the names with an s and the prefixed

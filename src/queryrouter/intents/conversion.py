@@ -23,7 +23,7 @@ from ..formatting import format_number
 from ..numbers import MAX_EXPONENT, InvalidNumber
 from ..prepared import Leg, Parts, Prepared, Reading, Refusal, shown_amount
 from ..result import Result, Status
-from ..typos import max_edits
+from ..typos import correction, max_edits
 from .common import NumberReader
 
 if TYPE_CHECKING:
@@ -139,20 +139,15 @@ def _ingredients() -> dict[str, _Ingredient]:
 
 
 def _ingredient(words: tuple[str, ...], notes: list[str]) -> _Ingredient | None:
-    """The ingredient `words` name, forgiving a typo ("suger") when it is close to one ingredient only."""
+    """The ingredient `words` name, forgiving one typo ("suger") when it is close to one ingredient only."""
     key = " ".join(w for w in words if w.lower() not in _FILLER_WORDS).lower()
     table = _ingredients()
     found = table.get(key) or (table.get(key[:-1]) if key.endswith("s") else None)
     if found is not None or not key:
         return found
-    from rapidfuzz import process  # loaded only for a word that is no ingredient as typed
-    from rapidfuzz.distance import OSA
-
-    close = process.extract(key, list(table), scorer=OSA.distance, score_cutoff=max_edits(key), limit=8)
-    closest = {table[name].name: name for name, distance, _ in close if distance == close[0][1]} if close else {}
-    if len(closest) != 1:
+    spelling = correction(key, list(table), lambda name: table[name].name, min(max_edits(key), 1))
+    if spelling is None:
         return None
-    spelling = next(iter(closest.values()))
     notes.append(f"read {key!r} as {spelling!r}")
     return table[spelling]
 
