@@ -204,18 +204,18 @@ class Glossary:
         query = entry_key(subject)
         if not query:
             return []
-        best = {position: score for position, score in self._scored_entries(query)}
-        scored = {position: TopicHit(self.entries[position], round(score, 1), self.entries[position].fact(facet),
-                                     facet if facet in dict(self.entries[position].facts) else None)
-                  for position, score in best.items()}
-        ranked = [hit for _position, hit in sorted(scored.items(), key=lambda item: (-item[1].score, item[0]))]
-        if self.lexicon is not None and (len(ranked) < limit or ranked[-1].score < 100):
+        ranked = []
+        for position, score in self._scored_entries(query):  # in glossary order
+            entry = self.entries[position]
+            ranked.append(TopicHit(entry, round(score, 1), entry.fact(facet),
+                                   facet if facet in dict(entry.facts) else None))
+        if self.lexicon is not None and sum(hit.score >= 100 for hit in ranked) < limit:
             known_facet = facet if facet in FACETS else None
             for match in self.lexicon.topics(subject, known_facet, limit):
                 entry = Entry(term=match.term, summary=match.summary, source=match.source)
                 ranked.append(TopicHit(entry, match.score, match.summary, match.facet))
-        # By score, the glossary's own entries first among equals: a typo-close slang entry ("stan" for
-        # "stalin", 80) does not outrank the dictionary's exact name (95).
+        # One stable sort by score: the glossary's own entries first among equals, and a typo-close slang
+        # entry ("stan" for "stalin", 80) below the dictionary's exact name (95).
         return sorted(ranked, key=lambda hit: -hit.score)[:limit]
 
 
