@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from queryrouter import Router
+
 COMMAND = [sys.executable, "-m", "queryrouter"]
 _ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-Za-z]|[=>])")
 
@@ -79,6 +81,16 @@ def test_batch_keeps_every_line_in_order_and_reports_bad_ones() -> None:
     assert records[1]["query"] is None and records[1]["answer"] is None
     assert records[0]["answer"]["to"]["unit"] == "kilogram"
     assert done.returncode == 1  # not every line was answered
+
+
+def test_batch_records_are_the_libraries_results_as_json() -> None:
+    """Byte for byte, whether a line's shape has a plan (its record written straight from the plan) or not."""
+    queries = ([f"{n}.50 lbs to kg" for n in range(12)] + ["5 ft 3 in to cm", "6 ft 11.999 in to cm", "0 mpg to l/100km",
+               "1 mpg to l/100km", "3 cups to ml", "2 cups to ml", "15% of 80", "25% of 60", "behemoth definition"])
+    done = run(stdin="\n".join(queries).encode())
+    router = Router()
+    expected = [f'{{"line": {n}, {router.route(query).to_json()[1:]}' for n, query in enumerate(queries, 1)]
+    assert done.stdout.decode().splitlines() == expected
 
 
 def test_batch_from_a_file_argument(tmp_path: Path) -> None:

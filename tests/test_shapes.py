@@ -1,9 +1,11 @@
 """Shape plans (shapes.py, Router._plan): a query answered from the plan of its shape must get exactly the
-answer the whole pipeline gives, whatever its amounts."""
+answer the whole pipeline gives, whatever its amounts, and Router.record must write exactly its JSON."""
 
 from __future__ import annotations
 
+import json
 import tomllib
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from queryrouter import Router
-from queryrouter.shapes import Shape, shape
+from queryrouter.prepared import shown_amount, shown_typed
+from queryrouter.shapes import Plan, Shape, shape
 
 GRAMMARS = Path(__file__).resolve().parents[1] / "grammars"
 CORPUS = [example["query"] for path in sorted(GRAMMARS.glob("*.examples.toml"))
@@ -134,3 +137,35 @@ def test_remembering_a_shape_again_evicts_nothing() -> None:
     router._remember(second, None)  # noqa: SLF001
     router._remember(second, None)  # noqa: SLF001 - the newest again: the oldest must stay
     assert set(router._plans) == {first.key, second.key}  # noqa: SLF001
+
+
+# Plain numbers as a shape holds them: leading and trailing zeros, up to MAX_DIGITS digits, tiny and huge.
+TYPED_INTEGERS = st.from_regex(r"[0-9]{1,20}", fullmatch=True)
+TYPED_DECIMALS = st.from_regex(r"[0-9]{1,16}\.[0-9]{1,12}", fullmatch=True)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(SHAPED), st.data())
+def test_a_planned_record_is_the_full_pipelines_json(planned: Router, query: Shape, data: st.DataObject) -> None:
+    numbers = tuple(data.draw(TYPED_DECIMALS if "." in number else TYPED_INTEGERS) for number in query.numbers)
+    text = Shape(query.key, numbers).text()
+    expected = FULL.route(text)
+    assert planned.record(text) == (expected.ok, json.dumps(expected.to_dict(), ensure_ascii=False)), text
+
+
+@pytest.mark.parametrize("query", ["0 mpg to l/100km",           # a refusal that depends on the amount
+                                   "5 ft 11.999 in to cm",        # parts, carried
+                                   "2 cups to ml", "3 tbsp to ml",  # alternatives
+                                   "1000000000000000000 km to m", "0.0000001 m to nm",
+                                   '5 ft 3" to cm', "5\tkg to lb\u2028", "5 °C to °F"])  # escaped in JSON
+def test_records_of_planned_shapes_with_refusals_parts_and_alternatives(query: str) -> None:
+    router = Router(strict=True)
+    router.route(shape(query).probe().text())  # type: ignore[union-attr]  # learns the plan
+    assert isinstance(router._known(shape(query)), Plan)  # type: ignore[arg-type]  # noqa: SLF001
+    expected = FULL.route(query)
+    assert router.record(query) == (expected.ok, json.dumps(expected.to_dict(), ensure_ascii=False))
+
+
+@given(st.one_of(TYPED_INTEGERS, TYPED_DECIMALS))
+def test_shown_typed_reads_digits_as_shown_amount_reads_the_value(number: str) -> None:
+    assert shown_typed(number) == shown_amount(Fraction(number))

@@ -193,6 +193,11 @@ class PreparedCalculation:
                           readings=tuple(_fill(node, filled) for node in request.readings))
         return respond(request, original, self.notes)
 
+    def record(self, original: str, typed: Sequence[str]) -> tuple[bool, str]:
+        """apply's Result for the plain numbers `typed` as JSON, and whether it answers (see Prepared.record)."""
+        result = self.apply(original, [Fraction(number) for number in typed], typed)
+        return result.ok, result.to_json()
+
     def to_json(self) -> str:
         import json
 

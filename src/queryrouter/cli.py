@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from functools import cache
 
 from . import __version__
 from .errors import QueryRouterError
@@ -21,7 +20,6 @@ from .errors import QueryRouterError
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
     import argparse
-    import json
     from typing import IO
 
     from .result import Result
@@ -167,9 +165,7 @@ def _answer(router: Router, query: str, as_json: bool, explain: bool) -> tuple[s
 
 def _show(result: Result, as_json: bool) -> str:
     if as_json:
-        import json
-
-        return json.dumps(result.to_dict(), ensure_ascii=False)
+        return result.to_json()
     extra = f"\n  did you mean: {', '.join(result.suggestions)}" if result.suggestions and result.ok else ""
     alternatives = "".join(f"\n  or: {a.text}" for a in result.alternatives)
     return f"{result.text}{alternatives}{extra}"
@@ -222,29 +218,23 @@ def _answer_line(router: Router, line: Line) -> tuple[bool, str]:
     """One JSON Lines record, and whether it was answered."""
     number, raw = line
     if raw is None:
-        record = _unreadable("TOO_LONG", f"line is longer than {MAX_LINE_BYTES} bytes")
+        ok, record = False, _unreadable("TOO_LONG", f"line is longer than {MAX_LINE_BYTES} bytes")
     else:
         try:
-            record = router.route(raw.decode("utf-8")).to_dict()
+            ok, record = router.record(raw.decode("utf-8"))
         except UnicodeDecodeError as error:
-            record = _unreadable("INVALID_ENCODING", f"not UTF-8: {error.reason} at byte {error.start}")
-    return record["ok"] is True, _json_encoder().encode({"line": number, **record})
+            ok, record = False, _unreadable("INVALID_ENCODING", f"not UTF-8: {error.reason} at byte {error.start}")
+    return ok, f'{{"line": {number}, {record[1:]}'
 
 
-@cache
-def _json_encoder() -> json.JSONEncoder:
-    """One encoder for every record: json.dumps with options builds a new one per call. Records are trees
-    built by to_dict, so the check for circular references is skipped."""
+def _unreadable(status: str, message: str) -> str:
+    """The contract's record for a line that never became a query text ("query" is null)."""
     import json
 
-    return json.JSONEncoder(ensure_ascii=False, check_circular=False)
-
-
-def _unreadable(status: str, message: str) -> dict[str, object]:
-    """The contract's record for a line that never became a query text ("query" is null)."""
     from .result import Result, Status
 
-    return {**Result.failure("", "none", Status[status], message).to_dict(), "query": None}
+    return json.dumps({**Result.failure("", "none", Status[status], message).to_dict(), "query": None},
+                      ensure_ascii=False)
 
 
 def _answer_in_workers(router: Router, lines: Iterable[Line], jobs: int) -> Iterator[tuple[bool, str, int]]:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from functools import cached_property
+from json.encoder import encode_basestring as _quote  # a str as JSON, not escaped to ASCII
 
 from .formatting import clean_float, format_number, round_to
 from .result import Alternative, Amount, ConversionAnswer, Result, Status
@@ -53,12 +54,11 @@ class Leg:
     inverse: bool = False  # reciprocal units (mpg <-> l/100km)
     kelvin: tuple[float, float] | None = None  # a temperature's line to kelvin, to refuse below absolute zero
 
-    def apply(self, value: Fraction, shown: str, goal_symbol: str) -> float:
-        number = value.numerator / value.denominator  # float(value), without numbers.Rational's detour
+    def apply(self, number: float, shown: str, goal_symbol: str) -> float:
         if self.kelvin is not None and number * self.kelvin[0] + self.kelvin[1] < -ABSOLUTE_ZERO_SLACK:
             raise Refusal(Status.BELOW_ABSOLUTE_ZERO, f"{shown} {self.symbol} is below absolute zero.")
         if self.inverse:
-            if value == 0:
+            if number == 0:
                 raise Refusal(Status.OUT_OF_RANGE, f"0 {self.symbol} is infinite in {goal_symbol}.")
             return 1.0 / (number * self.factor)
         return number * self.factor + self.offset
@@ -73,8 +73,8 @@ class Reading:
     goal_symbol: str
     substance: str  # " flour" when a density turns mass into volume, else ""
 
-    def total(self, values: Sequence[Fraction], shown: Sequence[str]) -> float:
-        amounts = [leg.apply(v, s, self.goal_symbol) for leg, v, s in zip(self.legs, values, shown, strict=True)]
+    def total(self, numbers: Sequence[float], shown: Sequence[str]) -> float:
+        amounts = [leg.apply(n, s, self.goal_symbol) for leg, n, s in zip(self.legs, numbers, shown, strict=True)]
         total = sum(amounts)
         # Float noise around zero from offset scales (32 °F -> 5.7e-14 °C) is zero; 1 nm is 1e-12 km.
         scale = max(max(map(abs, amounts)), self._largest_offset)
@@ -90,9 +90,9 @@ class Reading:
     def source_names(self, shown: Sequence[str]) -> str:
         return " + ".join([f"{s} {leg.name}" for leg, s in zip(self.legs, shown)])
 
-    def alternative(self, values: Sequence[Fraction], shown: Sequence[str]) -> Alternative | None:
+    def alternative(self, numbers: Sequence[float], shown: Sequence[str]) -> Alternative | None:
         try:
-            total = self.total(values, shown)
+            total = self.total(numbers, shown)
         except Refusal:
             return None
         return Alternative(f"{self.source_names(shown)} -> {self.goal}",
@@ -176,14 +176,52 @@ class Prepared:
         """The answer for `values`, one per source unit; a refusal that depends on them (below absolute
         zero, 0 mpg) is a failure Result. The amounts are shown canonically, so how they were `typed`
         does not matter here."""
+        numbers = [v.numerator / v.denominator for v in values]  # float(v), without numbers.Rational's detour
         try:
-            return self._apply(original, values)
+            text, interpreted, total, parts, alternatives = self._answer(numbers, [shown_amount(v) for v in values])
         except Refusal as refusal:
             return refusal.result(original)
+        answer = ConversionAnswer(tuple([Amount(n, leg.name) for n, leg in zip(numbers, self.reading.legs)]),
+                                  Amount(total, self.reading.goal), parts)
+        return Result(original, NAME, Status.OK, text, interpreted, self._confidence, alternatives=alternatives,
+                      answer=answer)
 
-    def _apply(self, original: str, values: Sequence[Fraction]) -> Result:
-        reading, shown = self.reading, [shown_amount(v) for v in values]
-        total = reading.total(values, shown)
+    def record(self, original: str, typed: Sequence[str]) -> tuple[bool, str]:
+        """What apply(original, the values of `typed`) gives, as Result.to_json() would write it, and
+        whether it answers: written here without building the Result, the batch path's few microseconds.
+        `typed` are plain numbers as a shape holds them ("19.20", "5")."""
+        numbers = [float(number) for number in typed]  # correctly rounded, as v.numerator / v.denominator is
+        try:
+            text, interpreted, total, parts, alternatives = self._answer(numbers, [shown_typed(n) for n in typed])
+        except Refusal as refusal:
+            return False, refusal.result(original).to_json()
+        sources = ", ".join([f'{{"value": {number!r}, "unit": {unit}}}'
+                             for number, unit in zip(numbers, self._quoted_units)])
+        answer = f'{{"from": [{sources}], "to": {{"value": {total!r}, "unit": {self._quoted_units[-1]}}}'
+        if parts:
+            answer += ', "parts": [' + ", ".join([f'{{"value": {part.value!r}, "unit": {_quote(part.unit)}}}'
+                                                 for part in parts]) + "]"
+        shown_alternatives = ", ".join([f'{{"interpreted_as": {_quote(other.interpreted_as)}, '
+                                        f'"text": {_quote(other.text)}}}' for other in alternatives])
+        return True, (f'{{"query": {_quote(original)}, "intent": "{NAME}", "status": "ok", "ok": true, '
+                      f'"text": {_quote(text)}, "interpreted_as": {_quote(interpreted)}, '
+                      f'"confidence": {self._confidence!r}, "suggestions": [], '
+                      f'"alternatives": [{shown_alternatives}], "answer": {answer}}}}}')
+
+    @cached_property
+    def _confidence(self) -> float:
+        return 0.85 if self.notes else 0.95
+
+    @cached_property
+    def _quoted_units(self) -> tuple[str, ...]:
+        """The source units' names and then the goal's, as JSON strings."""
+        return tuple(_quote(name) for name in (*[leg.name for leg in self.reading.legs], self.reading.goal))
+
+    def _answer(self, numbers: Sequence[float], shown: Sequence[str]
+                ) -> tuple[str, str, float, tuple[Amount, ...], tuple[Alternative, ...]]:
+        """The answer's text, how it was read, its total, its parts and its alternatives."""
+        reading = self.reading
+        total = reading.total(numbers, shown)
         if not math.isfinite(total):
             raise Refusal(Status.OUT_OF_RANGE, "The answer is too large to show.")
         if self.parts is not None:
@@ -196,13 +234,9 @@ class Prepared:
         interpreted = f"{reading.source_names(shown)} -> {goals}"
         if self.notes:
             interpreted += f" ({'; '.join(self.notes)})"
-        answer = ConversionAnswer(tuple([Amount(v.numerator / v.denominator, leg.name)
-                                         for v, leg in zip(values, reading.legs)]),
-                                  Amount(total, reading.goal), parts)
         alternatives = tuple([found for other in self.alternatives
-                              if (found := other.alternative(values, shown)) is not None])
-        return Result(original, NAME, Status.OK, f"{reading.source_text(shown)} = {shown_target}", interpreted,
-                      0.85 if self.notes else 0.95, alternatives=alternatives, answer=answer)
+                              if (found := other.alternative(numbers, shown)) is not None])
+        return f"{reading.source_text(shown)} = {shown_target}", interpreted, total, parts, alternatives
 
 
 def _text(value: Any) -> str:
@@ -252,6 +286,20 @@ def shown_amount(value: Fraction) -> str:
         if Fraction(shown) == value:
             return shown
     return format_number(value)
+
+
+def shown_typed(number: str) -> str:
+    """shown_amount of a plain number as typed ("19.20" -> "19.2", "007" -> "7"), read off its digits
+    where that is sure to agree (up to 12 digits, 6 decimals), without making a Fraction."""
+    whole, _, decimals = number.partition(".")
+    decimals = decimals.rstrip("0")
+    digits = (whole + decimals).lstrip("0")
+    if len(digits) > 12 or len(decimals) > 6:
+        return shown_amount(Fraction(number))
+    if not decimals:
+        return digits or "0"
+    digits = digits.rjust(len(decimals) + 1, "0")
+    return f"{digits[:-len(decimals)]}.{digits[-len(decimals):]}"
 
 
 def _decimal_places(denominator: int) -> int:

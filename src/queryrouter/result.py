@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from json import JSONEncoder
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
     from typing import Any
@@ -174,5 +176,14 @@ class Result:
             "answer": self.answer.to_dict() if self.answer is not None and self.ok else None,
         }
 
+    def to_json(self) -> str:
+        """to_dict() as one line of JSON, as json.dumps(..., ensure_ascii=False) writes it."""
+        return _ENCODER.encode(self.to_dict())
+
     def __str__(self) -> str:
         return self.text
+
+
+# One encoder for every record: json.dumps with options builds a new one per call. to_dict() builds trees,
+# so the check for circular references is skipped.
+_ENCODER = JSONEncoder(ensure_ascii=False, check_circular=False)

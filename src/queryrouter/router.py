@@ -153,8 +153,24 @@ class Router:
         except Exception:
             if self.strict:
                 raise
-            return Result.failure(query, "none", Status.INTERNAL,
-                                  "Internal error while answering; please report this query.")
+            return _internal_error(query)
+
+    def record(self, query: str) -> tuple[bool, str]:
+        """Whether route(query) answers, and its to_json(): what a batch run writes per line. A query of
+        a planned shape ("# lbs to kg") is written straight from the plan, without building the Result."""
+        if not isinstance(query, str):
+            raise TypeError(f"record() takes a str, not {type(query).__name__}")
+        try:
+            seen = shape(query) if self.cache_size and len(query) <= self.max_length else None
+            if (seen is not None and isinstance(plan := self._known(seen), Plan)
+                    and len(query) + plan.growth <= self.max_length):
+                return plan.prepared.record(query, seen.numbers)
+        except Exception:
+            if self.strict:
+                raise
+            return False, _internal_error(query).to_json()
+        result = self.route(query)
+        return result.ok, result.to_json()
 
     def _route(self, query: str, trace: list[Step] | None = None) -> Result:
         """The routing loop behind route() and explain(); `trace`, when given, collects each intent tried.
@@ -355,6 +371,10 @@ def default_router() -> Router:
             if _default is None:
                 _default = Router()
     return _default
+
+
+def _internal_error(query: str) -> Result:
+    return Result.failure(query, "none", Status.INTERNAL, "Internal error while answering; please report this query.")
 
 
 def route(query: str) -> Result:
