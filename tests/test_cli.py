@@ -184,6 +184,17 @@ def test_help_and_version_load_neither_pint_nor_lark() -> None:
     assert done.stdout.decode().splitlines()[-1] == "[]"
 
 
+def test_a_known_shape_loads_neither_pint_nor_lark_nor_dataclasses() -> None:
+    """What keeps a one-shot run of a shape seen before fast (benchmarks/bench_cli.py)."""
+    code = ("import sys; from queryrouter.cli import main\n"
+            "main(sys.argv[1:])\n"
+            "print(sorted(m for m in ('pint', 'lark', 'dataclasses', 'inspect', 'typing') if m in sys.modules))")
+    for learned, query in (("19.2 lb to kg", "3.5 lb to kg"), ("15% of 80", "25% of 60")):
+        subprocess.run([sys.executable, "-c", code, *learned.split()], capture_output=True, timeout=60, check=True)
+        done = subprocess.run([sys.executable, "-c", code, *query.split()], capture_output=True, timeout=60)
+        assert done.stdout.decode().splitlines()[-1] == "[]", done.stdout
+
+
 def test_plain_repl_in_a_pseudo_terminal(tmp_path: Path) -> None:
     (tmp_path / "history").write_text("\n# 2026-11-26 10:00:00\n+1 mile to km\n")  # the toolbar prompt's format
     banner, recalled, answer, explained, _, as_json = _plain_session(

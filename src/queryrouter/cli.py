@@ -12,10 +12,10 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 
 from . import __version__
 from .errors import QueryRouterError
+from .values import value
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 EXIT_ANSWERED, EXIT_NOT_ANSWERED, EXIT_USAGE = 0, 1, 2
 MAX_LINE_BYTES = 10_000
-CHUNK_LINES = 256  # lines per task sent to a worker: large enough to amortise pickling, small to stream
+CHUNK_LINES = 256  # lines answered and written at once (a worker's task): amortises writes and pickling
 CHUNKS_PER_JOB = 4  # chunks in flight per worker: bounds memory however long the input is
 HISTORY_FILE = os.environ.get("QUERYROUTER_HISTORY") or os.path.join(os.path.expanduser("~"), ".queryrouter_history")
 
@@ -53,7 +53,7 @@ Type a query and press Enter. Commands:
 Up and Down recall earlier queries (history is kept in {history}).{preview}"""
 
 
-@dataclass(frozen=True)
+@value
 class Options:
     """The command line's arguments; the defaults are argparse's (tests/test_cli.py checks they agree)."""
 
@@ -62,7 +62,7 @@ class Options:
     explain: bool = False
     jobs: int = 1
     plain: bool = False
-    glossary: list[str] = field(default_factory=list)
+    glossary: list[str] | None = None
     imperial: bool = False
     no_cache: bool = False
 
@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="batch: answer in N worker processes; output order is unchanged (default 1)")
     parser.add_argument("--plain", action="store_true",
                         help="interactive prompt: plain readline, even if prompt_toolkit is installed")
-    parser.add_argument("--glossary", action="append", default=[], metavar="FILE",
+    parser.add_argument("--glossary", action="append", metavar="FILE",
                         help="a TOML, JSON or CSV glossary searched before the default (repeatable)")
     parser.add_argument("--imperial", action="store_true", help="UK imperial cups, pints, gallons")
     parser.add_argument("--no-cache", action="store_true",
@@ -184,7 +184,7 @@ def batch(router: Router, lines: IO[bytes], out: IO[str], *, jobs: int = 1,
     The input streams: lines are read as they are answered, so memory stays flat however long it is."""
     numbered = _read_lines(lines)
     answered = _answer_in_workers(router, numbered, jobs) if jobs > 1 else (
-        _answer_chunk(router, [line]) for line in numbered)
+        _answer_chunk(router, chunk) for chunk in _chunks(numbered, CHUNK_LINES))
     all_answered = True
     try:
         for ok, records, count in answered:
@@ -316,10 +316,11 @@ class _Progress:
 
 # --- the interactive prompt --------------------------------------------------------------------------
 
-@dataclass
 class _Modes:
-    as_json: bool
-    explain: bool
+    """What the interactive prompt shows; its commands switch them."""
+
+    def __init__(self, as_json: bool, explain: bool) -> None:
+        self.as_json, self.explain = as_json, explain
 
 
 def repl(router: Router, as_json: bool = False, *, explain: bool = False, plain: bool = False) -> int:

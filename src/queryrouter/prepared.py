@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from fractions import Fraction
 from functools import cached_property
 from json.encoder import encode_basestring as _quote  # a str as JSON, not escaped to ASCII
 
 from .formatting import clean_float, format_number, round_to
 from .result import Alternative, Amount, ConversionAnswer, Result, Status
+from .values import as_dict, value
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class Refusal(Exception):
 ABSOLUTE_ZERO_SLACK = 1e-9  # kelvin: -459.67 °F is absolute zero, though its float line gives -5.7e-14 K
 
 
-@dataclass(frozen=True)
+@value
 class Leg:
     """How amounts in one source unit reach the goal unit: value x factor + offset, or one over it."""
 
@@ -64,7 +64,7 @@ class Leg:
         return number * self.factor + self.offset
 
 
-@dataclass(frozen=True)
+@value
 class Reading:
     """One reading of the source units and the goal: the answer's, or an alternative's."""
 
@@ -75,6 +75,8 @@ class Reading:
 
     def total(self, numbers: Sequence[float], shown: Sequence[str]) -> float:
         amounts = [leg.apply(n, s, self.goal_symbol) for leg, n, s in zip(self.legs, numbers, shown, strict=True)]
+        if len(amounts) == 1 and not self._largest_offset:  # a product: no sum to leave noise around zero
+            return clean_float(amounts[0])
         total = sum(amounts)
         # Float noise around zero from offset scales (32 °F -> 5.7e-14 °C) is zero; 1 nm is 1e-12 km.
         scale = max(max(map(abs, amounts)), self._largest_offset)
@@ -85,9 +87,13 @@ class Reading:
         return max(abs(leg.offset) for leg in self.legs)
 
     def source_text(self, shown: Sequence[str]) -> str:
+        if len(shown) == 1:  # most queries: the join costs more than the text
+            return f"{shown[0]} {self.legs[0].symbol}{self.substance}"
         return " ".join([f"{s} {leg.symbol}" for leg, s in zip(self.legs, shown)]) + self.substance
 
     def source_names(self, shown: Sequence[str]) -> str:
+        if len(shown) == 1:
+            return f"{shown[0]} {self.legs[0].name}"
         return " + ".join([f"{s} {leg.name}" for leg, s in zip(self.legs, shown)])
 
     def alternative(self, numbers: Sequence[float], shown: Sequence[str]) -> Alternative | None:
@@ -99,7 +105,7 @@ class Reading:
                            f"{self.source_text(shown)} = {format_number(total)} {self.goal_symbol}")
 
 
-@dataclass(frozen=True)
+@value
 class Parts:
     """An answer split into several units ("feet and inches"): (name, symbol, size in the smallest unit)
     for each, largest first, and the factor from the goal to the smallest."""
@@ -121,7 +127,7 @@ class Parts:
         return tuple(parts)
 
 
-@dataclass(frozen=True)
+@value
 class Prepared:
     """A conversion with every unit decision made: applying it to amounts is arithmetic and formatting.
 
@@ -137,7 +143,7 @@ class Prepared:
 
     def to_json(self) -> str:
         """Everything but the amounts, for plan_store.py; floats keep every bit (JSON writes their repr)."""
-        data = asdict(self)
+        data = as_dict(self)
         del data["values"]
         return json.dumps(data, ensure_ascii=False, allow_nan=False)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import replace
 from functools import cache, lru_cache, reduce
 from types import ModuleType
 
@@ -19,6 +18,7 @@ from .errors import ConfigError
 from .grammar import INTENT_ORDER, parse
 from .result import Result, Status
 from .shapes import Plan, Shape, shape
+from .values import replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from fractions import Fraction
 
 from .numbers import MAX_DIGITS
+from .values import value
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ _PROBE_INTEGERS = ("7", "13", "29", "41")
 _PROBE_DECIMALS = ("2.5", "6.75", "3.25", "8.5")
 
 
-@dataclass(frozen=True)
+@value
 class Plan:
     """How the router answers every query of one shape: its prepared conversion, and how many characters
     normalizing adds to a query of the shape ("5kg" -> "5 kg"), since the length cap applies after it."""
@@ -38,7 +38,7 @@ class Plan:
     growth: int
 
 
-@dataclass(frozen=True)
+@value
 class Shape:
     key: str
     numbers: tuple[str, ...]  # the plain numbers of the query, in order
