@@ -69,6 +69,24 @@ def test_result_is_frozen() -> None:
 def test_non_string_query_is_a_programmer_error() -> None:
     with pytest.raises(TypeError):
         route(42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Router().record(b"5 kg to lb")  # type: ignore[arg-type]
+
+
+def test_a_failing_plan_is_an_internal_error_record_unless_strict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug on the batch's fast path is reported on its line, like route()'s, not raised."""
+    router, strict = Router(), Router(strict=True)
+    for each in (router, strict):
+        each.route("5 kg to lb")  # learns the shape
+
+    def broken(*_: object) -> tuple[bool, str]:
+        raise ZeroDivisionError
+
+    monkeypatch.setattr("queryrouter.prepared.Prepared.record", broken)
+    ok, text = router.record("7 kg to lb")
+    assert not ok and json.loads(text)["status"] == "internal" and json.loads(text)["query"] == "7 kg to lb"
+    with pytest.raises(ZeroDivisionError):
+        strict.record("7 kg to lb")
 
 
 def test_over_long_query_is_too_long_not_parsed() -> None:

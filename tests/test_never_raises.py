@@ -1,4 +1,5 @@
-"""User text never raises: any string gets a Result whose to_dict() is JSON, even with strict=True."""
+"""User text never raises: any string gets a Result whose to_dict() is JSON, and Router.record its JSON text,
+even with strict=True."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ def _check(query: str) -> None:
     assert isinstance(result, Result)
     assert result.query == query
     json.dumps(result.to_dict(), allow_nan=False)
+    assert ROUTER.record(query) == (result.ok, result.to_json())  # the batch's path, planned or not
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

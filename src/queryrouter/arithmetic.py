@@ -24,6 +24,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of 
 if TYPE_CHECKING:
     from typing import Any, Literal
 
+    from .shapes import Shape
+
     Form = Literal["value", "percent", "fraction", "decimal", "part_of_whole", "change"]
 
 NAME = "calculation"
@@ -193,9 +195,9 @@ class PreparedCalculation:
                           readings=tuple(_fill(node, filled) for node in request.readings))
         return respond(request, original, self.notes)
 
-    def record(self, original: str, typed: Sequence[str]) -> tuple[bool, str]:
-        """apply's Result for the plain numbers `typed` as JSON, and whether it answers (see Prepared.record)."""
-        result = self.apply(original, [Fraction(number) for number in typed], typed)
+    def record(self, original: str, seen: Shape) -> tuple[bool, str]:
+        """Whether apply answers `seen`'s amounts, and its Result as JSON (see Prepared.record)."""
+        result = self.apply(original, seen.values(), seen.numbers)
         return result.ok, result.to_json()
 
     def to_json(self) -> str:

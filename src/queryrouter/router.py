@@ -161,10 +161,9 @@ class Router:
         if not isinstance(query, str):
             raise TypeError(f"record() takes a str, not {type(query).__name__}")
         try:
-            seen = shape(query) if self.cache_size and len(query) <= self.max_length else None
-            if (seen is not None and isinstance(plan := self._known(seen), Plan)
-                    and len(query) + plan.growth <= self.max_length):
-                return plan.prepared.record(query, seen.numbers)
+            seen, plan = self._lookup(query)
+            if seen is not None and plan is not None:
+                return plan.prepared.record(query, seen)
         except Exception:
             if self.strict:
                 raise
@@ -180,11 +179,9 @@ class Router:
         if len(query) > self.max_length:
             return Result.failure(query, "none", Status.TOO_LONG,
                                   f"The query is longer than {self.max_length} characters.")
-        seen = shape(query) if trace is None and self.cache_size else None
-        if seen is not None and (plan := self._known(seen)) is not _UNSEEN:
-            if plan is not None and len(query) + plan.growth <= self.max_length:
-                return plan.prepared.apply(query, seen.values(), seen.numbers)
-            seen = None  # a shape with no plan, or too long once normalized: the long way, nothing to learn
+        seen, plan = self._lookup(query) if trace is None else (None, None)
+        if seen is not None and plan is not None:
+            return plan.prepared.apply(query, seen.values(), seen.numbers)
         steps = [] if seen is not None else trace
         result = self._route_text(query, steps)
         if seen is not None and steps:
@@ -193,6 +190,19 @@ class Router:
             if plan is not None and self._store is not None:
                 self._store.put(seen.key, plan)
         return result
+
+    def _lookup(self, query: str) -> tuple[Shape | None, Plan | None]:
+        """`query`'s shape and the plan that answers it, if one does; (shape, None) for a shape never seen,
+        which the long way learns; (None, None) for no shape, or one with no plan or too long normalized."""
+        seen = shape(query) if self.cache_size and len(query) <= self.max_length else None
+        if seen is None:
+            return None, None
+        plan = self._known(seen)
+        if plan is _UNSEEN:
+            return seen, None
+        if plan is not None and len(query) + plan.growth <= self.max_length:
+            return seen, plan
+        return None, None
 
     def _known(self, seen: Shape) -> Plan | None:
         """The plan kept for `seen`, None if its shape has none, _UNSEEN if it was never learned."""
