@@ -138,7 +138,7 @@ def _router(args: Options) -> Router:
     from .plan_store import default_path
     from .router import Router
 
-    return Router(glossary=args.glossary or None, volume_system="imperial" if args.imperial else "us",
+    return Router(glossary=args.glossary, volume_system="imperial" if args.imperial else "us",
                   plan_store=None if args.no_cache else default_path())
 
 

@@ -31,7 +31,6 @@ def value(cls: type[V]) -> type[V]:
                          ("__repr__", _repr), ("__setattr__", _frozen), ("__delattr__", _frozen)):
         setattr(cls, name, method)
     cls._fields = fields  # type: ignore[attr-defined]
-    cls.__match_args__ = fields  # type: ignore[attr-defined, misc]
     return cls
 
 
@@ -41,7 +40,8 @@ def replace(obj: V, **changes: Any) -> V:
 
 
 def as_dict(obj: Any) -> Any:
-    """`obj` as plain dicts, lists and scalars, field by field, like dataclasses.asdict."""
+    """`obj` as plain dicts, lists and scalars, field by field, like dataclasses.asdict (tuples become
+    lists: it is for JSON)."""
     if hasattr(type(obj), "_fields") and not isinstance(obj, tuple):
         return {name: as_dict(getattr(obj, name)) for name in obj._fields}
     if isinstance(obj, (tuple, list)):
