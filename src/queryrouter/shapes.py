@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .prepared import Prepared
 
 # \w and \d of every script around the number: "٠5" or "5０" are one longer number to the grammar.
-_NUMBER_RE = re.compile(r"(?<![\w.,/^])([0-9]+)(?:\.([0-9]+))?(?![\w.,/^]?\d)")
+_NUMBER_RE = re.compile(r"(?<![\w.,/^])([0-9]+(\.[0-9]+)?)(?![\w.,/^]?\d)")
 _INTEGER, _DECIMAL = "\x00", "\x00.\x00"  # placeholders; a query holding NUL has no shape
 _PROBE_INTEGERS = ("7", "13", "29", "41")
 _PROBE_DECIMALS = ("2.5", "6.75", "3.25", "8.5")
@@ -64,17 +64,19 @@ def shape(query: str) -> Shape | None:
     """`query`'s shape, or None when it has no plain number (nothing to share) or one too long to read."""
     if _INTEGER in query or not (query.isascii() or unicodedata.is_normalized("NFKC", query)):
         return None
-    numbers: list[str] = []
-
-    def mask(match: re.Match[str]) -> str:
-        numbers.append(match.group())
-        return _DECIMAL if match.group(2) else _INTEGER
-
-    key = _NUMBER_RE.sub(mask, query)
-    if not numbers or any(len(number) > MAX_DIGITS for number in numbers):
+    # split, not sub with a function: [text, number, its decimals or None, text, ...] in one C call.
+    pieces = _NUMBER_RE.split(query)
+    if len(pieces) == 4:  # most queries: one number, in two thirds of the time of the loop below
+        if len(pieces[1]) > MAX_DIGITS:
+            return None
+        return Shape(pieces[0] + (_INTEGER if pieces[2] is None else _DECIMAL) + pieces[3], (pieces[1],))
+    numbers = tuple(pieces[1::3])
+    if not numbers or max(map(len, numbers)) > MAX_DIGITS:
         return None
-    return Shape(key, tuple(numbers))
-
+    key = pieces[0]
+    for index in range(2, len(pieces), 3):
+        key += (_INTEGER if pieces[index] is None else _DECIMAL) + pieces[index + 1]
+    return Shape(key, numbers)
 
 def _value(number: str) -> Fraction:
     whole, _, decimals = number.partition(".")
