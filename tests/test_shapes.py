@@ -153,6 +153,14 @@ def test_a_planned_record_is_the_full_pipelines_json(planned: Router, query: Sha
     assert planned.record(text) == (expected.ok, json.dumps(expected.to_dict(), ensure_ascii=False)), text
 
 
+def test_every_planned_corpus_query_records_as_the_full_pipeline(planned: Router) -> None:
+    """Each plan once with the amounts people typed ("19.2", "32", "0.5"), written through its record
+    template where it has one."""
+    for query in CORPUS:
+        expected = FULL.route(query)
+        assert planned.record(query) == (expected.ok, json.dumps(expected.to_dict(), ensure_ascii=False)), query
+
+
 @pytest.mark.parametrize("query", ["0 mpg to l/100km",           # a refusal that depends on the amount
                                    "5 ft 11.999 in to cm",        # parts, carried
                                    "2 cups to ml", "3 tbsp to ml",  # alternatives

@@ -11,6 +11,8 @@ SIGNIFICANT = 4
 
 def format_number(value: float | Fraction, significant: int = SIGNIFICANT) -> str:
     """4 significant figures, whole numbers kept whole: 8.709, 1, 0.0003, 1234568, 1000000000, 3.974e13."""
+    if type(value) is float and 1e-6 <= abs(value) < 1e9:  # most answers, first: a batch runs this per line
+        return _plain_float(value, significant)
     if isinstance(value, Fraction) and value.denominator == 1:
         return _plain(Decimal(value.numerator))
     number = float(value)
@@ -25,6 +27,12 @@ def format_number(value: float | Fraction, significant: int = SIGNIFICANT) -> st
         if abs(mantissa) >= 10:  # 9.9995e-7 -> 10.00e-7 -> 1e-6
             mantissa, exponent = _half_up(mantissa.scaleb(-1), significant - 1), exponent + 1
         return f"{_plain(mantissa)}e{exponent}"
+    return _plain_float(number, significant)
+
+
+def _plain_float(number: float, significant: int) -> str:
+    """`number` (from 1e-6 up, not 0) rounded to `significant` figures but whole numbers kept whole,
+    without an exponent."""
     digits = max(significant - 1 - math.floor(math.log10(abs(number))), 0)
     shortest = repr(number)
     if "e" in shortest or shortest.partition(".")[2][digits:] == "5":
