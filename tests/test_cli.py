@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import importlib.util
+import io
 import json
 import os
 import pty
@@ -17,10 +18,13 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from queryrouter import Router
+from queryrouter import Router, cli
 
 COMMAND = [sys.executable, "-m", "queryrouter"]
+BATCH_ROUTER = Router()
 _ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-Za-z]|[=>])")
 
 
@@ -151,6 +155,59 @@ def test_an_endless_line_is_skipped_not_held() -> None:
     done = run(stdin=huge + b"\n1 m to cm\n")
     records = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert [(r["line"], r["status"]) for r in records] == [(1, "too_long"), (2, "ok")]
+
+
+def test_a_batch_answers_each_line_as_it_arrives() -> None:
+    """A program that writes one query and waits for its answer (a co-process) gets it before writing more."""
+    child = subprocess.Popen(COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert child.stdin is not None and child.stdout is not None
+    try:
+        for number in (1, 2):
+            child.stdin.write(f"{number} m to cm\n".encode())
+            child.stdin.flush()
+            assert select.select([child.stdout], [], [], 30)[0], f"no answer to line {number} while input is open"
+            record = json.loads(child.stdout.readline())
+            assert (record["line"], record["answer"]["to"]["value"]) == (number, number * 100.0)
+    finally:
+        child.stdin.close()
+        assert child.wait(timeout=30) == 0
+
+
+class Trickle:
+    """A binary stream whose read1 hands out its data in the given sizes, as a pipe does."""
+
+    def __init__(self, data: bytes, sizes: list[int]) -> None:
+        self.data, self.sizes = data, sizes or [len(data) or 1]
+        self.reads = 0
+
+    def read1(self, size: int = -1) -> bytes:
+        piece = min(self.sizes[self.reads % len(self.sizes)], size if size > 0 else len(self.data))
+        self.reads += 1
+        piece, self.data = self.data[:piece], self.data[piece:]
+        return piece
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from([b"1 m to cm", b"", b"\r", b"2 kg to lb\r", b"x" * 12, b"y" * 10 + b"\r",
+                                 b"z" * 11, b"\xff", b"behemoth"]), max_size=12),
+       st.booleans(), st.lists(st.integers(1, 25), max_size=5))
+def test_lines_are_numbered_and_judged_alike_however_the_input_arrives(
+        monkeypatch: pytest.MonkeyPatch, lines: list[bytes], last_line_ended: bool, sizes: list[int]) -> None:
+    monkeypatch.setattr(cli, "MAX_LINE_BYTES", 10)  # over-long lines at every block boundary
+    data = b"\n".join(lines) + (b"\n" if last_line_ended and lines else b"")
+    out = io.StringIO()
+    cli.batch(BATCH_ROUTER, Trickle(data, sizes), out)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    lines = data.split(b"\n")[:-1] if data.endswith(b"\n") or not data else data.split(b"\n")
+    assert [record["line"] for record in records] == list(range(1, len(lines) + 1))
+    for record, line in zip(records, lines):
+        line = line.removesuffix(b"\r")
+        if len(line) > 10:
+            assert record["status"] == "too_long"
+        elif line == b"\xff":
+            assert record["status"] == "invalid_encoding"
+        else:
+            assert {**record, "line": None} == {"line": None, **json.loads(BATCH_ROUTER.record(line.decode())[1])}
 
 
 def test_batch_shows_progress_on_a_terminal_stderr(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import nullcontext
 
 from . import __version__
 from .errors import QueryRouterError
@@ -20,15 +19,20 @@ from .values import value
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
     import argparse
-    from typing import IO
+    from typing import IO, Protocol
 
     from .result import Result
     from .router import Router
 
+    class Input(Protocol):
+        """A binary stream that returns what it has (sys.stdin.buffer, a file opened "rb", BytesIO)."""
+
+        def read1(self, size: int = ..., /) -> bytes: ...
+
 EXIT_ANSWERED, EXIT_NOT_ANSWERED, EXIT_USAGE = 0, 1, 2
 MAX_LINE_BYTES = 10_000
-CHUNK_LINES = 256  # lines answered and written at once (a worker's task): amortises writes and pickling
-CHUNKS_PER_JOB = 4  # chunks in flight per worker: bounds memory however long the input is
+BLOCK_BYTES = 1 << 15  # input read at once, at most: its whole lines are answered and written together
+BLOCKS_PER_JOB = 4  # blocks in flight per worker: bounds memory however long the input is
 HISTORY_FILE = os.environ.get("QUERYROUTER_HISTORY") or os.path.join(os.path.expanduser("~"), ".queryrouter_history")
 
 EXAMPLES = """\
@@ -130,7 +134,7 @@ def _run(args: Options, router: Router) -> int:
     if args.explain:
         _parser().error("--explain needs a query; a batch always writes Result records")
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
-    with open(args.query[0], "rb") if from_file else nullcontext(sys.stdin.buffer) as lines:
+    with open(args.query[0] if from_file else sys.stdin.fileno(), "rb", closefd=from_file) as lines:
         return batch(router, lines, sys.stdout, jobs=args.jobs, progress=progress)
 
 
@@ -173,23 +177,24 @@ def _show(result: Result, as_json: bool) -> str:
 
 # --- batch -------------------------------------------------------------------------------------------
 
-Line = tuple[int, bytes | None]
-"""An input line's number and bytes without the line end; None when it was over MAX_LINE_BYTES."""
+Block = tuple[int, bytes]
+"""Whole input lines as read, without the last one's line end, and the number of the first."""
 
 
-def batch(router: Router, lines: IO[bytes], out: IO[str], *, jobs: int = 1,
-          progress: _Progress | None = None) -> int:
+def batch(router: Router, lines: Input, out: IO[str], *, jobs: int = 1, progress: _Progress | None = None) -> int:
     """One JSON object per input line, in order, with its line number; a bad line gets an error record.
 
-    The input streams: lines are read as they are answered, so memory stays flat however long it is."""
-    numbered = _read_lines(lines)
-    answered = _answer_in_workers(router, numbered, jobs) if jobs > 1 else (
-        _answer_chunk(router, chunk) for chunk in _chunks(numbered, CHUNK_LINES))
+    The input streams: lines are answered as they arrive and written at once, so memory stays flat however
+    long the input is, and a program that writes one query and waits gets its answer."""
+    blocks = _read_blocks(lines)
+    answered = _answer_in_workers(router, blocks, jobs) if jobs > 1 else (
+        _answer_block(router, block) for block in blocks)
     all_answered = True
     try:
         for ok, records, count in answered:
             all_answered &= ok
             out.write(records)
+            out.flush()
             if progress is not None:
                 progress.tick(count)
     finally:
@@ -199,32 +204,42 @@ def batch(router: Router, lines: IO[bytes], out: IO[str], *, jobs: int = 1,
     return EXIT_ANSWERED if all_answered else EXIT_NOT_ANSWERED
 
 
-def _read_lines(stream: IO[bytes]) -> Iterator[Line]:
-    """Each line with its number; an over-long line is skipped in pieces, never held whole in memory."""
-    number = 0
-    while raw := stream.readline(MAX_LINE_BYTES + 2):  # room for the content and "\r\n"
-        number += 1
-        if not raw.endswith(b"\n") and len(raw) == MAX_LINE_BYTES + 2:
-            while (rest := stream.readline(1 << 16)) and not rest.endswith(b"\n"):
-                pass
-            yield number, None
+def _read_blocks(stream: Input) -> Iterator[Block]:
+    """The input's whole lines as they arrive: read1 takes what is there, up to BLOCK_BYTES, waiting only
+    when nothing is. The part of a line still to come is kept no longer than an over-long line needs to
+    be told apart, so an endless line is never held."""
+    number, rest = 1, b""
+    while data := stream.read1(BLOCK_BYTES):
+        end = data.rfind(b"\n")
+        if end < 0:
+            rest = (rest + data)[:MAX_LINE_BYTES + 2]  # room for the content, "\r" and one byte too many
             continue
-        line = raw[:-1] if raw.endswith(b"\n") else raw
-        line = line[:-1] if line.endswith(b"\r") else line
-        yield number, line if len(line) <= MAX_LINE_BYTES else None
+        block, rest = rest + data[:end], data[end + 1:][:MAX_LINE_BYTES + 2]
+        yield number, block
+        number += block.count(b"\n") + 1
+    if rest:
+        yield number, rest
 
 
-def _answer_line(router: Router, line: Line) -> tuple[bool, str]:
-    """One JSON Lines record, and whether it was answered."""
-    number, raw = line
-    if raw is None:
-        ok, record = False, _unreadable("TOO_LONG", f"line is longer than {MAX_LINE_BYTES} bytes")
-    else:
-        try:
-            ok, record = router.record(raw.decode("utf-8"))
-        except UnicodeDecodeError as error:
-            ok, record = False, _unreadable("INVALID_ENCODING", f"not UTF-8: {error.reason} at byte {error.start}")
-    return ok, f'{{"line": {number}, {record[1:]}'
+def _answer_block(router: Router, block: Block) -> tuple[bool, str, int]:
+    """Whether every line was answered, their records (each ending in a newline), and how many."""
+    first, data = block
+    all_answered, records = True, []
+    for number, raw in enumerate(data.split(b"\n"), first):
+        ok, record = _answer_line(router, raw[:-1] if raw.endswith(b"\r") else raw)
+        all_answered &= ok
+        records.append(f'{{"line": {number}, {record[1:]}\n')
+    return all_answered, "".join(records), len(records)
+
+
+def _answer_line(router: Router, raw: bytes) -> tuple[bool, str]:
+    """One line's record, and whether it was answered."""
+    if len(raw) > MAX_LINE_BYTES:
+        return False, _unreadable("TOO_LONG", f"line is longer than {MAX_LINE_BYTES} bytes")
+    try:
+        return router.record(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        return False, _unreadable("INVALID_ENCODING", f"not UTF-8: {error.reason} at byte {error.start}")
 
 
 def _unreadable(status: str, message: str) -> str:
@@ -237,34 +252,23 @@ def _unreadable(status: str, message: str) -> str:
                       ensure_ascii=False)
 
 
-def _answer_in_workers(router: Router, lines: Iterable[Line], jobs: int) -> Iterator[tuple[bool, str, int]]:
-    """Chunks of lines answered by `jobs` processes, yielded in input order as (all answered, records,
-    how many): one string per chunk, so the parent process only reads and writes.
+def _answer_in_workers(router: Router, blocks: Iterable[Block], jobs: int) -> Iterator[tuple[bool, str, int]]:
+    """Blocks of lines answered by `jobs` processes, yielded in input order as (all answered, records,
+    how many): one string per block, so the parent process only reads and writes.
 
-    Unlike Pool.imap, which reads its whole input ahead, at most CHUNKS_PER_JOB chunks per worker are in
+    Unlike Pool.imap, which reads its whole input ahead, at most BLOCKS_PER_JOB blocks per worker are in
     flight; and a worker that dies raises BrokenProcessPool instead of leaving the run waiting forever."""
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
 
     with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(router,)) as pool:
         pending: deque[Future[tuple[bool, str, int]]] = deque()
-        for chunk in _chunks(lines, CHUNK_LINES):
-            pending.append(pool.submit(_answer_chunk_in_worker, chunk))
-            if len(pending) >= CHUNKS_PER_JOB * jobs:
+        for block in blocks:
+            pending.append(pool.submit(_answer_block_in_worker, block))
+            if len(pending) >= BLOCKS_PER_JOB * jobs:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-
-
-def _chunks(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
-    chunk: list[Line] = []
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 _worker_router: Router | None = None
@@ -277,15 +281,9 @@ def _start_worker(router: Router) -> None:
     _worker_router = router
 
 
-def _answer_chunk(router: Router, chunk: list[Line]) -> tuple[bool, str, int]:
-    """Whether every line was answered, their records (each ending in a newline), and how many."""
-    answered = [_answer_line(router, line) for line in chunk]
-    return all(ok for ok, _ in answered), "".join([record + "\n" for _, record in answered]), len(chunk)
-
-
-def _answer_chunk_in_worker(chunk: list[Line]) -> tuple[bool, str, int]:
+def _answer_block_in_worker(block: Block) -> tuple[bool, str, int]:
     assert _worker_router is not None, "_start_worker runs first in every worker"
-    return _answer_chunk(_worker_router, chunk)
+    return _answer_block(_worker_router, block)
 
 
 class _Progress:
