@@ -27,7 +27,7 @@ FULL = Router(strict=True, cache_size=0)
 
 
 def test_every_corpus_plan_survives_its_json(tmp_path: Path) -> None:
-    router = Router(strict=True, plan_store=tmp_path / "plans")
+    router = Router(strict=True, shipped_plans=False, plan_store=tmp_path / "plans")
     for query in CONVERSIONS:
         router.route(query)
     plans = [plan.prepared for plan in router._plans.values() if plan is not None]  # noqa: SLF001
@@ -40,7 +40,7 @@ def test_every_corpus_plan_survives_its_json(tmp_path: Path) -> None:
 def test_every_corpus_calculation_plan_survives_its_json(tmp_path: Path) -> None:
     from queryrouter.arithmetic import PreparedCalculation
 
-    router = Router(strict=True, plan_store=tmp_path / "plans")
+    router = Router(strict=True, shipped_plans=False, plan_store=tmp_path / "plans")
     for query in CALCULATIONS:
         router.route(query)
     plans = [plan.prepared for plan in router._plans.values() if plan is not None]  # noqa: SLF001
@@ -56,16 +56,16 @@ def test_every_corpus_calculation_plan_survives_its_json(tmp_path: Path) -> None
 def test_a_second_router_answers_a_stored_shape_without_parsing(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "plans"
-    Router(strict=True, plan_store=path).route("19.2 lbs to kg")
+    Router(strict=True, shipped_plans=False, plan_store=path).route("19.2 lbs to kg")
     expected = FULL.route("3.5 lbs to kg")
     monkeypatch.setattr("queryrouter.router.parse", lambda *_: pytest.fail("parsed"))
-    assert Router(strict=True, plan_store=path).route("3.5 lbs to kg") == expected
+    assert Router(strict=True, shipped_plans=False, plan_store=path).route("3.5 lbs to kg") == expected
 
 
 def test_plans_of_other_unit_options_are_not_seen(tmp_path: Path) -> None:
     path = tmp_path / "plans"
-    Router(strict=True, plan_store=path).route("2 cups to ml")
-    imperial = Router(strict=True, plan_store=path, volume_system="imperial")
+    Router(strict=True, shipped_plans=False, plan_store=path).route("2 cups to ml")
+    imperial = Router(strict=True, shipped_plans=False, plan_store=path, volume_system="imperial")
     assert imperial.route("3 cups to ml").text == "3 cup (UK) = 852.4 ml"  # not the US 709.8 ml
 
 
@@ -97,11 +97,11 @@ def test_a_damaged_cache_only_costs_speed(tmp_path: Path, damage: str) -> None:
     if damage == "not a folder":
         path.write_text("a file where the folder should be")
     else:
-        Router(strict=True, plan_store=path).route("5 ft 3 in to cm")
+        Router(strict=True, shipped_plans=False, plan_store=path).route("5 ft 3 in to cm")
         [stored] = path.glob("*/*.json")
         changed = DAMAGE[damage](json.loads(stored.read_text()))  # type: ignore[misc]
         stored.write_text(changed if isinstance(changed, str) else json.dumps(changed), errors="surrogatepass")
-    router = Router(strict=True, plan_store=path)
+    router = Router(strict=True, shipped_plans=False, plan_store=path)
     for query in ("6 ft 2 in to cm", "5 ft 3 in to cm", "-40 c to f", "5 kg to lb"):
         assert router.route(query) == FULL.route(query)
 
@@ -132,18 +132,18 @@ def _nest(node: dict[str, object], depth: int) -> dict[str, object]:
 @pytest.mark.parametrize("damage", CALCULATION_DAMAGE)
 def test_a_damaged_calculation_plan_only_costs_speed(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "plans"
-    Router(strict=True, plan_store=path).route("15% of 80")
+    Router(strict=True, shipped_plans=False, plan_store=path).route("15% of 80")
     [stored] = path.glob("*/*.json")
     original = stored.read_text()
     stored.write_text(json.dumps(CALCULATION_DAMAGE[damage](json.loads(original))))  # type: ignore[no-untyped-call]
     assert stored.read_text() != original
-    router = Router(strict=True, plan_store=path)
+    router = Router(strict=True, shipped_plans=False, plan_store=path)
     for query in ("20% of 150", "15% of 80", "0% of 0"):
         assert router.route(query) == FULL.route(query)
 
 
 def test_plans_made_while_the_files_change_are_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    router = Router(strict=True, plan_store=tmp_path / "plans")  # takes the fingerprint
+    router = Router(strict=True, shipped_plans=False, plan_store=tmp_path / "plans")  # takes the fingerprint
     monkeypatch.setattr("queryrouter.plan_store._code_fingerprint", lambda: "an upgrade landed")
     router.route("19.2 lbs to kg")
     assert not list((tmp_path / "plans").glob("*/*.json"))
@@ -158,15 +158,15 @@ def test_a_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch) -
 
 def test_an_upgrade_removes_the_old_plans_of_its_options_only(tmp_path: Path) -> None:
     path = tmp_path / "plans"
-    Router(strict=True, plan_store=path).route("19.2 lbs to kg")
-    Router(strict=True, plan_store=path, volume_system="imperial").route("2 cups to ml")
+    Router(strict=True, shipped_plans=False, plan_store=path).route("19.2 lbs to kg")
+    Router(strict=True, shipped_plans=False, plan_store=path, volume_system="imperial").route("2 cups to ml")
     [us] = [folder for folder in path.iterdir() if "lbs" in next(folder.glob("*.json")).read_text()]
     [imperial] = [folder for folder in path.iterdir() if folder != us]
     stale = path / f"{us.name.split('-')[0]}-0000000000000000"
     stale.mkdir()
     (stale / "old.json").write_text("{}")
     us.rename(tmp_path / "elsewhere")  # as if this install had never written a plan
-    Router(strict=True, plan_store=path).route("3.5 lbs to kg")
+    Router(strict=True, shipped_plans=False, plan_store=path).route("3.5 lbs to kg")
     assert not stale.exists() and imperial.exists()
 
 
@@ -207,12 +207,18 @@ def test_the_command_line_answers_a_known_shape_without_pint_or_lark(tmp_path: P
                               check=True)
         return done.stdout.splitlines()
 
-    assert run("19.2", "lbs", "to", "kg") == ["19.2 lb = 8.709 kg", "['lark', 'pint']"]
+    # A shape that does not ship ("into" is not in scripts/common_shapes.toml) is learned once, then kept.
+    assert run("19.2", "lbs", "into", "kg") == ["19.2 lb = 8.709 kg", "['lark', 'pint']"]
     assert len(list((tmp_path / "queryrouter" / "plans").glob("*/*.json"))) == 1
-    assert run("3.5", "lbs", "to", "kg") == ["3.5 lb = 1.588 kg", "[]"]
-    assert run("--no-cache", "3.5", "lbs", "to", "kg") == ["3.5 lb = 1.588 kg", "['lark', 'pint']"]
-    assert run("15%", "of", "80") == ["15% × 80 = 12", "['lark']"]
-    assert run("20%", "of", "150") == ["20% × 150 = 30", "[]"]
+    assert run("3.5", "lbs", "into", "kg") == ["3.5 lb = 1.588 kg", "[]"]
+    assert run("--no-cache", "3.5", "lbs", "into", "kg") == ["3.5 lb = 1.588 kg", "['lark', 'pint']"]
+    assert run("15%", "off", "80") == ["80 - 15% × 80 = 68", "['lark']"]
+    assert run("20%", "off", "150") == ["150 - 20% × 150 = 120", "[]"]
+    # A shape that ships needs neither, the first time too, and leaves nothing to keep.
+    assert run("19.2", "lbs", "to", "kg") == ["19.2 lb = 8.709 kg", "[]"]
+    assert run("15%", "of", "80") == ["15% × 80 = 12", "[]"]
+    assert run("--no-cache", "15%", "of", "80") == ["15% × 80 = 12", "['lark']"]
+    assert len(list((tmp_path / "queryrouter" / "plans").glob("*/*.json"))) == 2
 
 
 def test_an_empty_plan_store_path_is_a_config_error() -> None:

@@ -97,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="a TOML, JSON or CSV glossary searched before the default (repeatable)")
     parser.add_argument("--imperial", action="store_true", help="UK imperial cups, pints, gallons")
     parser.add_argument("--no-cache", action="store_true",
-                        help="do not read or write the conversion plans kept in $XDG_CACHE_HOME/queryrouter")
+                        help="answer every query the long way: no query shapes from $XDG_CACHE_HOME/queryrouter "
+                             "or shipped with queryrouter")
     parser.add_argument("--version", action="version", version=f"queryrouter {__version__}")
     return parser
 
@@ -143,7 +144,7 @@ def _router(args: Options) -> Router:
     from .router import Router
 
     return Router(glossary=args.glossary, volume_system="imperial" if args.imperial else "us",
-                  plan_store=None if args.no_cache else default_path())
+                  plan_store=None if args.no_cache else default_path(), shipped_plans=not args.no_cache)
 
 
 # --- one query ---------------------------------------------------------------------------------------

@@ -13,6 +13,11 @@ damaged file) only costs speed: the query is answered the long way.
 
 os.path, not pathlib, and JSON files, not SQLite: the command line opens this on every start, and those
 imports would be a sixth of a one-shot run.
+
+ShippedPlans is the same, learned in advance: the plans of common shapes ("# lb to kg", "#% of #") ship
+with the package in data/plans.txt, built by scripts/build_plans.py, so even the first query of such a
+shape is answered without pint or lark. Its plans are used only while the code, grammars, data and
+pint's definitions are those it was built from, checked by content.
 """
 
 from __future__ import annotations
@@ -20,9 +25,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 import unicodedata
 import zlib
+from _thread import get_ident  # threading's, without importing threading
 from functools import cache
 
 from .shapes import Plan
@@ -51,9 +56,8 @@ def fingerprint(paths: list[str]) -> str:
     or upgrade."""
     stats = [sys.version, unicodedata.unidata_version]
     for path in paths:
-        for root, dirs, files in os.walk(path) if os.path.isdir(path) else [("", [], [path])]:
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
+        for root, files in _walk(path) if os.path.isdir(path) else [("", [path])]:
+            for name in files:
                 if name.endswith(_FINGERPRINTED):
                     stat = os.stat(os.path.join(root, name))
                     stats.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
@@ -99,7 +103,7 @@ class PlanStore:
             if not os.path.isdir(folder):
                 self._clear_others(folder)
                 os.makedirs(folder, exist_ok=True)
-            temporary = f"{file}.{os.getpid()}.{threading.get_ident()}.tmp"
+            temporary = f"{file}.{os.getpid()}.{get_ident()}.tmp"
             with open(temporary, "w", encoding="utf-8") as handle:
                 handle.write(text)
             os.replace(temporary, file)
@@ -124,6 +128,83 @@ class PlanStore:
                 shutil.rmtree(os.path.join(self.path, name), ignore_errors=True)
 
 
+SHIPPED_PLANS = os.path.join(os.path.dirname(os.path.realpath(__file__)), "data", "plans.txt")
+
+
+class ShippedPlans:
+    """The plans in data/plans.txt, by shape key: a header, then one line per shape (its key as JSON, its
+    growth, its plan's number) and one per plan ("=number", its kind, its JSON). The file is searched as
+    bytes, not parsed: a one-shot run reads one shape from it."""
+
+    def __init__(self, text: bytes) -> None:
+        self._text = text
+
+    @classmethod
+    def load(cls, path: str = SHIPPED_PLANS) -> ShippedPlans | None:
+        """The shipped plans, or None when there are none or they were built from other code or data."""
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read()
+        except OSError:
+            return None
+        built_from = text.partition(b"\n")[0].rpartition(b" ")[2].decode("ascii", "replace")
+        return cls(text) if built_from == content_fingerprint() else None
+
+    def get(self, shape: str) -> Plan | None:
+        """The plan shipped for `shape`, or None."""
+        found = self._line(f"\n{json.dumps(shape)}\t")
+        if found is None:
+            return None
+        try:
+            growth, number = found.split("\t")
+            kind, _, plan = (self._line(f"\n={number}\t") or "").partition("\t")
+            return Plan(_from_json(kind, plan), int(growth))
+        except (ValueError, KeyError, TypeError):  # a damaged file costs speed only, as in PlanStore
+            return None
+
+    def _line(self, start: str) -> str | None:
+        """The rest of the line that begins with `start`, which holds its leading newline."""
+        needle = start.encode("utf-8")
+        at = self._text.find(needle)
+        if at < 0:
+            return None
+        return self._text[at + len(needle):self._text.index(b"\n", at + 1)].decode("utf-8")
+
+
+@cache
+def shipped_plans() -> ShippedPlans | None:
+    return ShippedPlans.load()
+
+
+def content_fingerprint() -> str:
+    """What the shipped plans were derived from, by content (an install changes every file's time): the
+    package's code and data, its grammars, and pint's unit definitions."""
+    from .grammar import grammar_dir
+
+    here, grammars = os.path.dirname(os.path.realpath(__file__)), grammar_dir()
+    # A wheel carries the grammars folder inside the package, with its example corpora: skipped here, and
+    # its grammars read as a checkout's are.
+    files = [os.path.join(root, name) for root, names in _walk(here, skip="grammars")
+             for name in names if name.endswith((".py", ".toml"))]
+    files += [os.path.join(grammars, name) for name in sorted(os.listdir(grammars)) if name.endswith(".lark")]
+    files += [name for name in _library_files() if name.endswith(".txt")]
+    crc, adler = 0, 1
+    for file in files:
+        with open(file, "rb") as handle:
+            data = handle.read()
+        crc, adler = zlib.crc32(data, crc), zlib.adler32(data, adler)
+    return f"{len(files)}-{crc:08x}{adler:08x}"
+
+
+def _walk(top: str, skip: str = "__pycache__") -> list[tuple[str, list[str]]]:
+    """Each folder under `top` with its file names, in a fixed order, without bytecode (or `skip`) folders."""
+    found = []
+    for root, dirs, names in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", skip))
+        found.append((root, sorted(names)))
+    return found
+
+
 def _code_fingerprint() -> str:
     from .grammar import grammar_dir
 
@@ -135,12 +216,13 @@ def _code_fingerprint() -> str:
 def _library_files() -> tuple[str, ...]:
     """The files that say which pint and lark are installed, found without importing them (once: the
     fingerprint is taken again before every write)."""
-    from importlib.util import find_spec
+    # importlib.machinery, not importlib.util: that imports contextlib, 3 ms of a one-shot run
+    from importlib.machinery import PathFinder
 
     files = []
     for library, names in (("pint", ("__init__.py", "default_en.txt", "constants_en.txt")),
                            ("lark", ("__init__.py", "lark.py"))):
-        spec = find_spec(library)
+        spec = PathFinder.find_spec(library)
         if spec is not None and spec.origin is not None:
             files += [os.path.join(os.path.dirname(spec.origin), name) for name in names]
     return tuple(files)

@@ -9,7 +9,7 @@ plan kept for its shape answers it.
 from __future__ import annotations
 
 import os
-import threading
+from _thread import allocate_lock  # threading.Lock, without importing threading (3 ms)
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache, lru_cache, reduce
 from types import ModuleType
@@ -60,7 +60,7 @@ class Router:
                  registry: pint.UnitRegistry | None = None, volume_system: str = "us",
                  answerers: Mapping[str, Answerer] | None = None, strict: bool = False,
                  max_length: int = MAX_QUERY_LENGTH, cache_size: int = CACHE_SIZE,
-                 plan_store: str | os.PathLike[str] | None = None) -> None:
+                 plan_store: str | os.PathLike[str] | None = None, shipped_plans: bool = True) -> None:
         if volume_system not in VOLUME_SYSTEMS:
             raise ConfigError(f"volume_system must be one of {VOLUME_SYSTEMS}, not {volume_system!r}")
         unknown = set(answerers or {}) - set(INTENT_ORDER)
@@ -83,11 +83,14 @@ class Router:
         # Conversion shapes shared with other processes through a file (plan_store.py); not with a registry
         # or answerers of the caller's own, whose effect on a plan no fingerprint can see.
         self.plan_store = plan_store if registry is None and not answerers and cache_size else None
+        # The plans shipped with the package (plan_store.py) were learned by a Router with default units.
+        self.shipped_plans = bool(shipped_plans and registry is None and not answerers and cache_size
+                                  and not self._unit_definitions and volume_system == "us")
         self._build()
 
     def _build(self) -> None:
         """The parts that are rebuilt, not pickled: lock, lazily loaded engines and the result cache."""
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
         self._units: Units | None = None
         self._glossary: Glossary | None = None
         self._reader: Transformer | None = None
@@ -207,8 +210,13 @@ class Router:
     def _known(self, seen: Shape) -> Plan | None:
         """The plan kept for `seen`, None if its shape has none, _UNSEEN if it was never learned."""
         plan = self._plans.get(seen.key, _UNSEEN)
-        if plan is _UNSEEN and self._store is not None:
-            stored = self._store.get(seen.key)
+        if plan is _UNSEEN and (self._store is not None or self.shipped_plans):
+            stored = self._store.get(seen.key) if self._store is not None else None
+            if stored is None and self.shipped_plans:
+                from .plan_store import shipped_plans
+
+                shipped = shipped_plans()
+                stored = shipped.get(seen.key) if shipped is not None else None
             if stored is not None and stored.prepared.amounts == len(seen.numbers):
                 self._remember(seen, plan := stored)
         return plan
@@ -370,7 +378,7 @@ def _load_user_glossary(source: Any) -> Glossary | None:
 
 
 _default: Router | None = None
-_default_lock = threading.Lock()
+_default_lock = allocate_lock()
 
 
 def default_router() -> Router:

@@ -1,0 +1,78 @@
+"""The plans shipped in data/plans.txt (plan_store.ShippedPlans): rebuilt byte for byte by their script,
+in use, the same answers as the long way, and never used where they could differ from it."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from queryrouter import Router
+from queryrouter.plan_store import SHIPPED_PLANS, ShippedPlans, shipped_plans
+from queryrouter.shapes import Shape
+
+REPO = Path(__file__).resolve().parents[1]
+FULL = Router(strict=True, cache_size=0)  # every query the long way
+KEYS = [json.loads(line.partition("\t")[0])
+        for line in Path(SHIPPED_PLANS).read_text(encoding="utf-8").splitlines() if line.startswith('"')]
+
+
+def test_the_shipped_plans_are_in_use() -> None:
+    assert len(KEYS) > 10_000
+    assert shipped_plans() is not None, (
+        "data/plans.txt was built from other code, data or pint definitions: run python scripts/build_plans.py")
+
+
+def test_the_build_script_rewrites_the_shipped_file_byte_for_byte(tmp_path: Path) -> None:
+    """The data is what its script makes of scripts/common_shapes.toml and the current code."""
+    rebuilt = tmp_path / "plans.txt"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "build_plans.py"), "--output", str(rebuilt)],
+                   check=True, capture_output=True, timeout=900)
+    assert rebuilt.read_bytes() == Path(SHIPPED_PLANS).read_bytes(), "run python scripts/build_plans.py"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_shipped_plans_answer_as_the_long_way(seed: int) -> None:
+    """A sample of shipped shapes (all of them across the build-script test's inputs would take minutes)
+    with new amounts: the Result and the batch record equal the full pipeline's."""
+    rng = random.Random(seed)
+    router = Router(strict=True)
+    for key in rng.sample(KEYS, 250):
+        numbers = tuple(f"{rng.randint(0, 99_999)}" + (f".{rng.randint(0, 999)}" if slot.group(1) else "")
+                        for slot in re.finditer(r"\0(\.\0)?", key))
+        query = Shape(key, numbers).text()
+        expected = FULL.route(query)
+        assert router.route(query) == expected, query
+        assert router.record(query) == (expected.ok, expected.to_json()), query
+    assert all(plan is not None for plan in router._plans.values())  # noqa: SLF001 - answered from the file
+
+
+@pytest.mark.parametrize("router", [Router(volume_system="imperial"), Router(unit_definitions=["smoot = 67 * inch"]),
+                                    Router(answerers={"topic": lambda *_: None}), Router(shipped_plans=False),
+                                    Router(cache_size=0)],
+                         ids=["imperial", "unit definitions", "answerers", "turned off", "no shapes"])
+def test_routers_with_other_units_or_no_shapes_do_not_read_them(router: Router,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """They were learned with the default units: a UK cup is not a US one."""
+    monkeypatch.setattr("queryrouter.plan_store.shipped_plans", lambda: pytest.fail("read the shipped plans"))
+    expected = "3 cup (UK) = 852.4 ml" if router.volume_system == "imperial" else "3 cup = 709.8 ml"
+    assert router.route("3 cups to ml").text == expected
+
+
+def test_plans_built_from_other_code_are_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "plans.txt"
+    copy.write_bytes(Path(SHIPPED_PLANS).read_bytes())
+    assert ShippedPlans.load(str(copy)) is not None
+    monkeypatch.setattr("queryrouter.plan_store.content_fingerprint", lambda: "35-0000000000000000")
+    assert ShippedPlans.load(str(copy)) is None
+    assert ShippedPlans.load(str(tmp_path / "missing.txt")) is None
+
+
+def test_a_damaged_shipped_plan_only_costs_speed() -> None:
+    table = ShippedPlans(b'# header\n"\\u0000 lb to kg"\t0\t0\n"\\u0000 kg to lb"\tx\t1\n=0\tconversion\t{"reading": 1}\n')
+    assert table.get("\0 lb to kg") is None and table.get("\0 kg to lb") is None and table.get("\0 m to ft") is None
