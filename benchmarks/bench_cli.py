@@ -5,9 +5,9 @@
 - one query: median wall time of `queryrouter QUERY` against `qalc -t QUERY` (target: at most 0.7x). A
   conversion and a calculation are each timed three ways: a shape whose plan ships with queryrouter
   ("19.2 lb to kg", "15% of 80": what any first query of a common shape costs), a shape whose plan an
-  earlier run kept on disk ("19.2 lb into kg", "15% off 80": the usual case for a launcher that runs one
-  process per query), and --no-cache, which answers the long way (what the first query of any other
-  shape costs);
+  earlier run kept on disk ("19.2 lb into kg", "15 percent off 80": the usual case for a launcher that
+  runs one process per query), and --no-cache, which answers the long way (what the first query of any
+  other shape costs);
 - batch: conversions per second on stdin against GNU `units -t` fed the same conversions (target: at
   least 1x), single process and with --jobs, for --lines and ten times as many (queryrouter's start-up,
   about 80 ms against 5 ms for units, is a sixth of the shorter run);
@@ -36,7 +36,8 @@ QUERYROUTER = [sys.executable, "-m", "queryrouter"]
 PAIRS = [("lb", "kg"), ("ft", "cm"), ("cup", "ml"), ("km", "mile"), ("gallon", "liter"), ("ounce", "gram"),
          ("inch", "mm"), ("mph", "km/hr")]
 # (a shape whose plan ships, a shape that does not ship: see scripts/common_shapes.toml)
-ONE_QUERIES = {"conversion": ("19.2 lb to kg", "19.2 lb into kg"), "calculation": ("15% of 80", "15% off 80")}
+ONE_QUERIES = {"conversion": ("19.2 lb to kg", "19.2 lb into kg"),
+               "calculation": ("15% of 80", "15 percent off 80")}
 OTHER_QUERIES = ["behemoth definition", "who owns antarctica", "--version", "--help"]
 
 

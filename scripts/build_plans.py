@@ -19,6 +19,7 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from queryrouter import Router
 from queryrouter.plan_store import SHIPPED_PLANS, content_fingerprint
@@ -26,15 +27,18 @@ from queryrouter.plan_store import SHIPPED_PLANS, content_fingerprint
 SHAPES = Path(__file__).resolve().parent / "common_shapes.toml"
 
 
-def queries(spec: dict[str, object]) -> list[str]:
-    """One query per shape to ship: conversions within each quantity, then calculations."""
-    amounts: list[str] = spec["amounts"]  # type: ignore[assignment]
-    found = []
-    for spellings in spec["units"].values():  # type: ignore[attr-defined]
-        for source, target in itertools.permutations(spellings, 2):
-            for template in spec["conversion_templates"]:  # type: ignore[attr-defined]
-                found += [template.format(amount=amount, source=source, target=target) for amount in amounts]
-    for template in spec["calculation_templates"]:  # type: ignore[attr-defined]
+def queries(spec: dict[str, Any]) -> list[str]:
+    """One query per shape to ship: conversions within each quantity, kitchen conversions, then the other
+    templates, each slot with every amount."""
+    amounts = spec["amounts"]
+    found = [template.format(amount=amount, source=source, target=target)
+             for spellings in spec["units"].values() for source, target in itertools.permutations(spellings, 2)
+             for template in spec["conversion_templates"] for amount in amounts]
+    kitchen = spec["ingredients"]
+    found += [template.format(amount=amount, volume=volume, ingredient=ingredient, mass=mass)
+              for template in kitchen["templates"] for ingredient in kitchen["names"]
+              for volume in kitchen["volumes"] for mass in kitchen["masses"] for amount in amounts]
+    for template in spec["templates"]:
         for chosen in itertools.product(amounts, repeat=template.count("{amount}")):
             query = template
             for amount in chosen:

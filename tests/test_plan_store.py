@@ -212,8 +212,8 @@ def test_the_command_line_answers_a_known_shape_without_pint_or_lark(tmp_path: P
     assert len(list((tmp_path / "queryrouter" / "plans").glob("*/*.json"))) == 1
     assert run("3.5", "lbs", "into", "kg") == ["3.5 lb = 1.588 kg", "[]"]
     assert run("--no-cache", "3.5", "lbs", "into", "kg") == ["3.5 lb = 1.588 kg", "['lark', 'pint']"]
-    assert run("15%", "off", "80") == ["80 - 15% × 80 = 68", "['lark']"]
-    assert run("20%", "off", "150") == ["150 - 20% × 150 = 120", "[]"]
+    assert run("15", "percent", "off", "80") == ["80 - 15% × 80 = 68", "['lark']"]
+    assert run("20", "percent", "off", "150") == ["150 - 20% × 150 = 120", "[]"]
     # A shape that ships needs neither, the first time too, and leaves nothing to keep.
     assert run("19.2", "lbs", "to", "kg") == ["19.2 lb = 8.709 kg", "[]"]
     assert run("15%", "of", "80") == ["15% × 80 = 12", "[]"]
