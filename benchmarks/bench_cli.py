@@ -69,7 +69,8 @@ def one_query(env: dict[str, str], runs: int) -> None:
         timed = {"shipped shape": (shipped, []), "kept shape": (kept, []), "--no-cache": (shipped, ["--no-cache"])}
         for how, (query, options) in timed.items():
             qalc = wall(["qalc", "-t", query], env, runs)
-            ours = wall([*QUERYROUTER, *options, *query.split()], env, runs)  # the first (kept: learning) run is not counted
+            # wall() does not count its first run: for the kept shape, the one that learns it
+            ours = wall([*QUERYROUTER, *options, *query.split()], env, runs)
             print(f"  {intent:12} {query!r:18} {how:14} queryrouter {ours * 1000:6.1f} ms  qalc {qalc * 1000:6.1f} ms"
                   f"  ratio {ours / qalc:.2f}x")
     for query in OTHER_QUERIES:
