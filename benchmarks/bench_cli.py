@@ -31,7 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
-QUERYROUTER = [sys.executable, "-m", "queryrouter"]
+_SCRIPT = Path(sys.executable).with_name("queryrouter")
+QUERYROUTER = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-m", "queryrouter"]
+"""The installed command, as people run it; `python -m` (when it is not installed) adds runpy's imports."""
 # Conversions both tools understand, as (amount unit, target unit); units -t reads them as two lines.
 PAIRS = [("lb", "kg"), ("ft", "cm"), ("cup", "ml"), ("km", "mile"), ("gallon", "liter"), ("ounce", "gram"),
          ("inch", "mm"), ("mph", "km/hr")]

@@ -61,7 +61,8 @@ def test_jobs_below_one_is_a_usage_error(jobs: str) -> None:
     assert done.returncode == 2 and done.stdout == b"" and b"--jobs" in done.stderr
 
 
-@pytest.mark.parametrize("argv", [["19.2", "lbs", "to", "kg"], ["behemoth"], ["queries.txt"], ["5", "kg", "to", "lb"]])
+@pytest.mark.parametrize("argv", [["19.2", "lbs", "to", "kg"], ["behemoth"], ["queries.txt"], ["5", "kg", "to", "lb"],
+                                  []])
 def test_plain_words_are_read_as_argparse_reads_them(argv: list[str]) -> None:
     from queryrouter.cli import Options, _options, _parser
 

@@ -72,9 +72,9 @@ class Options:
 
 
 def _options(argv: list[str]) -> Options:
-    """Words without an option among them are only a query, read without building argparse's parser:
-    importing and building it is a sixth of a one-shot run."""
-    if argv and not any(word.startswith("-") for word in argv):
+    """Words without an option among them (or none: a batch on stdin, the REPL) are read without building
+    argparse's parser: importing and building it is a sixth of a one-shot run."""
+    if not any(word.startswith("-") for word in argv):
         return Options(argv)
     return Options(**vars(_parser().parse_args(argv)))
 
