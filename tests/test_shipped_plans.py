@@ -36,13 +36,16 @@ def test_the_build_script_rewrites_the_shipped_file_byte_for_byte(tmp_path: Path
     assert rebuilt.read_bytes() == Path(SHIPPED_PLANS).read_bytes(), "run python scripts/build_plans.py"
 
 
-@pytest.mark.parametrize("seed", range(4))
+SEVERAL_AMOUNTS = [key for key in KEYS if len(re.findall(r"\0(?:\.\0)?", key)) > 1]  # calculations, ft and in
+
+
+@pytest.mark.parametrize("seed", range(5))
 def test_shipped_plans_answer_as_the_long_way(seed: int) -> None:
-    """A sample of shipped shapes (all of them across the build-script test's inputs would take minutes)
+    """A sample of shipped shapes (all of them would take minutes), and every one with several amounts,
     with new amounts: the Result and the batch record equal the full pipeline's."""
     rng = random.Random(seed)
     router = Router(strict=True)
-    for key in rng.sample(KEYS, 250):
+    for key in SEVERAL_AMOUNTS if seed == 0 else rng.sample(KEYS, 250):
         numbers = tuple(f"{rng.randint(0, 99_999)}" + (f".{rng.randint(0, 999)}" if slot.group(1) else "")
                         for slot in re.finditer(r"\0(\.\0)?", key))
         query = Shape(key, numbers).text()
@@ -76,3 +79,4 @@ def test_plans_built_from_other_code_are_not_used(tmp_path: Path, monkeypatch: p
 def test_a_damaged_shipped_plan_only_costs_speed() -> None:
     table = ShippedPlans(b'# header\n"\\u0000 lb to kg"\t0\t0\n"\\u0000 kg to lb"\tx\t1\n=0\tconversion\t{"reading": 1}\n')
     assert table.get("\0 lb to kg") is None and table.get("\0 kg to lb") is None and table.get("\0 m to ft") is None
+    assert ShippedPlans(b'# header\n"\\u0000 lb to kg"\t0').get("\0 lb to kg") is None  # cut short

@@ -152,10 +152,10 @@ class ShippedPlans:
 
     def get(self, shape: str) -> Plan | None:
         """The plan shipped for `shape`, or None."""
-        found = self._line(f"\n{json.dumps(shape)}\t")
-        if found is None:
-            return None
         try:
+            found = self._line(f"\n{json.dumps(shape)}\t")
+            if found is None:
+                return None
             growth, number = found.split("\t")
             kind, _, plan = (self._line(f"\n={number}\t") or "").partition("\t")
             return Plan(_from_json(kind, plan), int(growth))
