@@ -24,6 +24,7 @@ energy" is not about the US Department of Energy); such matches become suggestio
 class Topic:
     subject: str
     facet: str | None = None
+    whole: str | None = None  # "natural history": the subject with its facet word, for a subject without that facet
 
 
 @v_args(inline=True)
@@ -39,6 +40,10 @@ class _Reader(Transformer):
         words = set(re.findall(r"[a-z]+", lead.lower()))
         return Topic(subject, next((facet for facet, known in FACET_WORDS.items() if words & known), None))
 
+    def facet_after(self, subject: str, tail: Token) -> Topic:
+        """"kenya population": the facet named after the subject."""
+        return Topic(subject, self.facet(tail, subject).facet, f"{subject} {tail}")
+
     def death(self, subject: str) -> Topic:
         return Topic(subject, "death")
 
@@ -52,6 +57,9 @@ def reader() -> Transformer:
 
 def answer(request: Topic, query: Normalized, router: Router) -> Result:
     hits = router.glossary.topics(request.subject, request.facet)
+    if request.whole is not None and (not hits or hits[0].facet != request.facet):
+        # A facet word after a subject that has no such facet is part of the subject: "natural history".
+        return answer(Topic(request.whole), query, router)
     asked = f"{request.facet} of {request.subject!r}" if request.facet else f"about {request.subject!r}"
     weak = tuple(dict.fromkeys(hit.entry.term for hit in hits if hit.score < MIN_SCORE))
     hits = [hit for hit in hits if hit.score >= MIN_SCORE]
