@@ -240,8 +240,6 @@ def _word_entry(word: Any) -> Entry:
                  source=word.source)
 
 
-
-
 # --- file formats ------------------------------------------------------------------------------------
 
 def _parse_toml(text: str, name: str) -> list[Entry]:

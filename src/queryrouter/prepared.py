@@ -232,7 +232,6 @@ class Prepared:
         return f"{reading.source_text(shown)} = {shown_target}", interpreted, total, parts, alternatives
 
 
-
 class RecordTemplate:
     """A one-unit plan without parts as the JSON text of its Result around the amount: a batch line is
     then the arithmetic, two formatted numbers and one f-string (a third of the time of building the

@@ -78,6 +78,7 @@ def shape(query: str) -> Shape | None:
         key += (_INTEGER if pieces[index] is None else _DECIMAL) + pieces[index + 1]
     return Shape(key, numbers)
 
+
 def _value(number: str) -> Fraction:
     whole, _, decimals = number.partition(".")
     return Fraction(int(whole + decimals), 10 ** len(decimals)) if decimals else Fraction(int(whole))
