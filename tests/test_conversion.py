@@ -51,6 +51,13 @@ def test_us_volume_offers_the_uk_reading_on_both_sides() -> None:
     assert [a.interpreted_as for a in result.alternatives] == ["8 imperial_fluid_ounce -> imperial_cup"]
 
 
+def test_a_volume_named_in_the_other_system_has_no_alternative_reading() -> None:
+    """ "uk pint" in a US router, "us pint" in a UK one: the word says which is meant."""
+    assert UK.route("1 us pint to ml").alternatives == ()
+    assert [a.text for a in UK.route("1 pint to ml").alternatives] == ["1 pt = 473.2 ml"]
+    assert US.route("1 uk pint to ml").alternatives == ()
+
+
 def test_oz_of_an_ingredient_offers_the_weight_reading() -> None:
     result = US.route("8 oz flour to cups")
     assert result.to_dict()["answer"]["to"]["value"] == 1.0  # fluid, by policy

@@ -290,8 +290,12 @@ class Units:
         return self.affine(source, self.gram)[0] / float(grams_per_cup) * self.affine(self.us_cup, target)[0]
 
     def alternatives(self, unit: pint.Unit) -> list[pint.Unit]:
-        """Other units a searcher may mean by the same word (short ton: metric, long; US cup: imperial)."""
-        return [self.registry.Unit(name) for name in self._alternatives.get(self.name(unit), ())]
+        """Other units a searcher may mean by the same word (short ton: metric, long; US cup: imperial).
+        A volume of the other system than volume_system's was named as such ("uk pint"): it has none."""
+        name = self.name(unit)
+        if name in (_IMPERIAL if self.volume_system == "imperial" else _IMPERIAL.values()):
+            return []
+        return [self.registry.Unit(other) for other in self._alternatives.get(name, ())]
 
     def convert(self, value: Fraction, source: pint.Unit, target: pint.Unit) -> float:
         """`value` in `source` expressed in `target`."""

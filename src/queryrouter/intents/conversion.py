@@ -416,7 +416,8 @@ def _other_readings(sources: list[pint.Unit], goal: pint.Unit, substance: _Ingre
     found: list[Reading] = []
     for choice in range(max((len(units.alternatives(u)) for u in (*sources, goal)), default=0)):
         changed, other_goal = [_swap(unit, choice, units) for unit in sources], _swap(goal, choice, units)
-        if changed != sources or other_goal != goal:
+        # Another reading, unless it converts a unit to itself ("1 us gallon to uk gallons" read as UK both)
+        if (changed != sources or other_goal != goal) and any(unit != other_goal for unit in changed):
             found.extend(_alternative(changed, other_goal, substance, units))
     return found
 
