@@ -11,7 +11,7 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
@@ -90,6 +90,7 @@ class Units:
         self._temperature = {key: self._expression(value) for key, value in data["temperature"].items()}
         self._display: dict[str, str] = data["display"]
         self._alternatives: dict[str, list[str]] = data["alternatives"]
+        self._quantities: dict[str, str] = data["quantities"]  # what -> a unit of it; see measures()
         # Remembered per instance, the least recently used out first: spellings come from users, so the
         # memory stays bounded whatever they type, and popular units stay cached.
         self._resolved = lru_cache(MAX_CACHED)(self._resolve)
@@ -350,6 +351,16 @@ class Units:
     def kind(self, unit: pint.Unit) -> Any:
         """The unit's dimensionality (pint's UnitsContainer, hashable), remembered per unit."""
         return self._profiles(unit).kind
+
+    def measures(self, unit: pint.Unit) -> str:
+        """What the unit measures, in words ("power"), or pint's dimensions where data/ has no word."""
+        return self._measured.get(self.kind(unit), str(self.kind(unit)))
+
+    @cached_property
+    def _measured(self) -> dict[Any, str]:
+        """Quantity names by dimensionality, which compares by content ("[length] * [mass]" is "[mass] *
+        [length]"); built on the first refusal that names them."""
+        return {self.registry.Unit(unit).dimensionality: name for name, unit in self._quantities.items()}
 
     def _profile(self, unit: pint.Unit) -> _Profile:
         """Formatting a pint unit and finding its dimensions is slow, so each unit is profiled once."""

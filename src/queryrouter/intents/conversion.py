@@ -383,7 +383,7 @@ def _leg(unit: pint.Unit, goal: pint.Unit, substance: _Ingredient | None, units:
         raise Refusal(Status.INCOMPATIBLE_UNITS, f"Cannot convert {name} to {units.name(goal)}: "
                                                  f"a temperature difference is not a temperature.")
     raise Refusal(Status.INCOMPATIBLE_UNITS,
-                  f"Cannot convert {name} ({units.kind(unit)}) to {units.name(goal)} ({units.kind(goal)}).")
+                  f"Cannot convert {name} ({units.measures(unit)}) to {units.name(goal)} ({units.measures(goal)}).")
 
 
 def _kind(unit: pint.Unit, units: Units) -> str:
