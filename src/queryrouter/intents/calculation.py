@@ -27,6 +27,7 @@ _CODE_LIKE = re.compile(r"\d+(?:\.\d+)?(?:[-/]\d+(?:\.\d+)?)+")
 _OPERATORS = {"PLUS": "+", "MINUS": "-", "LESS": "-", "TIMES": "×", "DIVIDE": "/", "OUT_OF": "/",
               "OF": "of", "SQRT": "√", "CBRT": "∛", "PERCENT": "%", "SQUARED": "²",
               "CUBED": "³", "FACTORIAL": "!", "MOD": "mod", "TIP_ON": "of"}
+_MULTIPLES = {"double": 2, "twice": 2, "triple": 3, "thrice": 3, "quadruple": 4}
 _DENOMINATORS = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
                  "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "hundredth": 100, "thousandth": 1000}
 
@@ -86,6 +87,10 @@ class _Reader(Transformer):
 
     def decrease(self, base: Node, amount: Node) -> Calculation:
         return Calculation(_plus(base, "-", amount))
+
+    def scaled(self, how: Token, node: Node) -> Calculation:
+        """"double 40", "triple 15": 2 × 40, 3 × 15."""
+        return Calculation(branch("product", (leaf(Fraction(_MULTIPLES[how.lower()])), node), ("×",)))
 
     def divide(self, left: Node, right: Node) -> Calculation:
         return Calculation(branch("product", (left, right), ("/",)))
