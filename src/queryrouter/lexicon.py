@@ -219,8 +219,10 @@ class Lexicon:
         entry = self._entry(key)
         if entry is not None:
             return WordMatch(entry, word, "exact", 100.0)
-        for base, pos in self._base_forms(key):
-            entry = self._entry(base)
+        bases = self._base_forms(key)
+        for base, pos in bases:
+            # Only the senses (and their synonyms) the form can have: "went" is go as a verb, not a turn.
+            entry = self._entry(base, tuple(dict.fromkeys(kind for other, kind in bases if other == base)))
             if entry is not None and any(sense.pos == pos for sense in entry.senses):
                 return WordMatch(entry, word, "inflection", 95.0)
         return self._fuzzy_match(word, key)
@@ -234,8 +236,10 @@ class Lexicon:
         candidates = self._typo_candidates(key, floor=1)
         return list(_unique(self._display(c.key) for c in candidates if c.key != key))[:limit]
 
-    def _entry(self, key: str) -> WordEntry | None:
-        """Assemble a WordEntry for an exact key with one query (senses joined with their lists)."""
+    def _entry(self, key: str, kinds: tuple[str, ...] = ()) -> WordEntry | None:
+        """Assemble a WordEntry for an exact key with one query (senses joined with their lists), only of
+        the parts of speech `kinds` if given."""
+        only = f" AND sy.pos IN ({', '.join('?' * len(kinds))})" if kinds else ""
         rows = self._query(
             """
             SELECT h.display, sy.pos, sy.definition,
@@ -246,9 +250,9 @@ class Lexicon:
                    (SELECT group_concat(m.display, char(31)) FROM similar si
                      JOIN member m ON m.synset_id = si.target_id WHERE si.synset_id = sy.id)
             FROM headword h JOIN sense s ON s.headword_id = h.id JOIN synset sy ON sy.id = s.synset_id
-            WHERE h.key = ? ORDER BY s.rank
+            WHERE h.key = ?""" + only + """ ORDER BY s.rank
             """,
-            (key,),
+            (key, *kinds),
         )
         if not rows:
             return None
