@@ -42,7 +42,7 @@ def test_most_corpus_conversions_have_a_plan(planned: Router) -> None:
 
 @pytest.mark.parametrize("query", ["-40 c to f", "5k m to miles", "1.5 million cm to km", "19 2 lbs to kg",
                                    "19,2 kg to lb", "5 florbs to kg", "3.5e3 g to kg", "1 1/2 cups to ml",
-                                   "42", "10-2", "five percent of 80", "1/0 + 2"])
+                                   "42", "10-2", "five percent of 80", "1/0 + 2", "1 million / 12"])
 def test_shapes_that_read_their_numbers_otherwise_have_no_plan(planned: Router, query: str) -> None:
     found = shape(query)
     assert found is None or planned._plans.get(found.key) is None  # noqa: SLF001

@@ -163,6 +163,11 @@ class _Reader(Transformer):
     def decimal(self, token: Token) -> Node:
         return leaf(parse_decimal(token), text=str(token), position=_position(token))
 
+    def scaled_decimal(self, token: Token, scale: Token) -> Node:
+        """"1 million", "2.5 billion": one number, shown as typed; not an amount of a plan (its value is
+        not the digits typed)."""
+        return leaf(parse_number_words(str(scale), parse_decimal(str(token))), text=f"{token} {scale}")
+
     def money(self, symbol: Token, token: Token) -> Node:
         return leaf(parse_decimal(token), str(symbol), str(token), _position(token))
 
