@@ -24,31 +24,39 @@ energy" is not about the US Department of Energy); such matches become suggestio
 class Topic:
     subject: str
     facet: str | None = None
-    whole: str | None = None  # "natural history": the subject with its facet word, for a subject without that facet
+    whole: str | None = None  # "natural history": subject and facet words, for a subject without the facet
 
 
 @v_args(inline=True)
 class _Reader(Transformer):
     def about(self, subject: str) -> Topic:
-        return Topic(subject)
+        """A subject that ends in facet words asks that facet: "kenya population", "uk prime minister"."""
+        words = subject.split()
+        kept = len(words)
+        while kept > 1 and _facet(words[kept - 1:kept]) is not None:
+            kept -= 1
+        if kept == len(words):
+            return Topic(subject)
+        return Topic(" ".join(words[:kept]), _facet(words[kept:]), subject)
 
     def facet(self, lead: Token, subject: str) -> Topic:
-        """"who owns", "the capital city of", "languages of": the facet whose words the lead uses (the
-        lexicon's one vocabulary, so the facet asked is always one the lexicon can answer)."""
-        from ..lexicon import FACET_WORDS
-
-        words = set(re.findall(r"[a-z]+", lead.lower()))
-        return Topic(subject, next((facet for facet, known in FACET_WORDS.items() if words & known), None))
-
-    def facet_after(self, subject: str, tail: Token) -> Topic:
-        """"kenya population": the facet named after the subject."""
-        return Topic(subject, self.facet(tail, subject).facet, f"{subject} {tail}")
+        """"who owns", "the capital city of", "languages of": the facet whose words the lead uses."""
+        return Topic(subject, _facet(re.findall(r"[a-z]+", lead.lower())))
 
     def death(self, subject: str) -> Topic:
         return Topic(subject, "death")
 
     def subject(self, *words: Token) -> str:
         return " ".join(words)
+
+
+def _facet(words: list[str]) -> str | None:
+    """The first facet any of `words` names, in the lexicon's one vocabulary, so the facet asked is always
+    one the lexicon can answer."""
+    from ..lexicon import FACET_WORDS
+
+    named = {word.lower() for word in words}
+    return next((facet for facet, known in FACET_WORDS.items() if named & known), None)
 
 
 def reader() -> Transformer:
