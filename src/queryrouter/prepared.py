@@ -205,8 +205,7 @@ class Prepared:
 
     @cached_property
     def _template(self) -> RecordTemplate | None:
-        if self.parts is not None or any(len(reading.legs) != 1 or reading.legs[0].inverse
-                                         for reading in (self.reading, *self.alternatives)):
+        if self.parts is not None or any(len(reading.legs) != 1 for reading in (self.reading, *self.alternatives)):
             return None
         return RecordTemplate(self)
 
@@ -272,18 +271,18 @@ class _OneUnit:
     """A one-unit reading's arithmetic, and its text after the amount and the total, escaped for JSON."""
 
     def __init__(self, reading: Reading) -> None:
-        (leg,) = reading.legs
-        self.factor, self.offset, self.kelvin = leg.factor, leg.offset, leg.kelvin
-        self.name, self.goal = leg.name, reading.goal
-        self.after_amount = _quote(f" {leg.symbol}{reading.substance} = ")[1:-1]
+        (self.leg,) = reading.legs
+        self.name, self.goal = self.leg.name, reading.goal
+        self.after_amount = _quote(f" {self.leg.symbol}{reading.substance} = ")[1:-1]
         self.after_total = _quote(f" {reading.goal_symbol}")[1:-1]
-        self.after_names = _quote(f" {leg.name} -> {reading.goal}")[1:-1]
+        self.after_names = _quote(f" {self.leg.name} -> {reading.goal}")[1:-1]
 
     def total(self, number: float) -> float | None:
-        """Leg.apply and Reading.total for one amount; None where they refuse or the total is not finite."""
-        if self.kelvin is not None and number * self.kelvin[0] + self.kelvin[1] < -ABSOLUTE_ZERO_SLACK:
+        """Reading.total for one amount, without its lists; None where it refuses or is not finite."""
+        try:
+            total = settle(self.leg.apply(number, "", ""), abs(self.leg.offset))
+        except Refusal:
             return None
-        total = settle(number * self.factor + self.offset, abs(self.offset))
         return total if math.isfinite(total) else None
 
 

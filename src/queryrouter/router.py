@@ -81,11 +81,12 @@ class Router:
         self.max_length = max_length
         self.cache_size = cache_size
         # Conversion shapes shared with other processes through a file (plan_store.py); not with a registry
-        # or answerers of the caller's own, whose effect on a plan no fingerprint can see.
-        self.plan_store = plan_store if registry is None and not answerers and cache_size else None
-        # The plans shipped with the package (plan_store.py) were learned by a Router with default units.
-        self.shipped_plans = bool(shipped_plans and registry is None and not answerers and cache_size
-                                  and not self._unit_definitions and volume_system == "us")
+        # or answerers of the caller's own, whose effect on a plan no fingerprint can see. The plans shipped
+        # with the package were learned with the default units, too.
+        plans_on_disk = bool(registry is None and not answerers and cache_size)
+        self.plan_store = plan_store if plans_on_disk else None
+        self.shipped_plans = (shipped_plans and plans_on_disk and not self._unit_definitions
+                              and volume_system == "us")
         self._build()
 
     def _build(self) -> None:
