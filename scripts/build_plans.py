@@ -38,13 +38,16 @@ def queries(spec: dict[str, Any]) -> list[str]:
     found += [template.format(amount=amount, volume=volume, ingredient=ingredient, mass=mass)
               for template in kitchen["templates"] for ingredient in kitchen["names"]
               for volume in kitchen["volumes"] for mass in kitchen["masses"] for amount in amounts]
+    found += [template.format(amount=amount, source=source, ingredient=ingredient, target=target)
+              for template in kitchen["between_masses"] for ingredient in kitchen["names"]
+              for source, target in itertools.permutations(kitchen["masses"], 2) for amount in amounts]
     for template in spec["templates"]:
         for chosen in itertools.product(amounts, repeat=template.count("{amount}")):
             query = template
             for amount in chosen:
                 query = query.replace("{amount}", amount, 1)
             found.append(query)
-    return found
+    return list(dict.fromkeys(found))  # a template without an amount gives one query, not one per amount
 
 
 def main() -> None:

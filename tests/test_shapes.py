@@ -124,6 +124,28 @@ def test_shape_takes_out_only_plain_numbers(query: str, key: str, numbers: tuple
     assert probe.key == found.key and all(a != b for a, b in zip(probe.values(), found.values()))
 
 
+@pytest.mark.parametrize("query", ["kg to lbs", "how many cups in a liter", "c to f", "pi squared"])
+def test_a_query_without_digits_is_a_shape_of_its_own(query: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its plan asks for one of each unit ("kg to lbs" is 1 kg), and answers without the parser next time."""
+    found = shape(query)
+    assert found is not None and (found.key, found.numbers, found.text()) == (query, (), query)
+    router = Router(strict=True, shipped_plans=False, plan_store=None)
+    expected = FULL.route(query)
+    assert router.route(query) == expected and expected.ok
+    assert isinstance(router._known(found), Plan)  # noqa: SLF001
+    router._cached_route.cache_clear()  # noqa: SLF001 - answer from the plan, not the Result cache
+    monkeypatch.setattr("queryrouter.router.parse", lambda *_: pytest.fail("parsed"))
+    assert router.route(query) == expected
+    assert router.record(query) == (True, expected.to_json())
+
+
+@pytest.mark.parametrize("query", ["how many cups in half a gallon", "a dozen eggs to kg", "behemoth definition"])
+def test_a_query_without_digits_that_is_not_one_of_each_unit_has_no_plan(query: str) -> None:
+    router = Router(strict=True, shipped_plans=False, plan_store=None)
+    assert router.route(query) == FULL.route(query)
+    assert router._known(shape(query)) is None  # type: ignore[arg-type]  # noqa: SLF001
+
+
 def test_a_query_with_a_nul_has_no_shape() -> None:
     assert shape("5 kg\0 to lb") is None
 

@@ -197,7 +197,7 @@ class PreparedCalculation:
 
     def record(self, original: str, seen: Shape) -> tuple[bool, str]:
         """Whether apply answers `seen`'s amounts, and its Result as JSON (see Prepared.record)."""
-        result = self.apply(original, seen.values(), seen.numbers)
+        result = self.apply(original, seen.values(self.amounts), seen.numbers)
         return result.ok, result.to_json()
 
     def to_json(self) -> str:

@@ -196,7 +196,7 @@ class Prepared:
             written = self._template.record(original, seen.numbers[0])
             if written is not None:
                 return True, written
-        result = self.apply(original, seen.values(), seen.numbers)
+        result = self.apply(original, seen.values(self.amounts), seen.numbers)
         return result.ok, result.to_json()
 
     @cached_property

@@ -185,7 +185,7 @@ class Router:
                                   f"The query is longer than {self.max_length} characters.")
         seen, plan = self._lookup(query) if trace is None else (None, None)
         if seen is not None and plan is not None:
-            return plan.prepared.apply(query, seen.values(), seen.numbers)
+            return plan.prepared.apply(query, seen.values(plan.prepared.amounts), seen.numbers)
         steps = [] if seen is not None else trace
         result = self._route_text(query, steps)
         if seen is not None and steps:
@@ -218,7 +218,7 @@ class Router:
 
                 shipped = shipped_plans()
                 stored = shipped.get(seen.key) if shipped is not None else None
-            if stored is not None and stored.prepared.amounts == len(seen.numbers):
+            if stored is not None and (stored.prepared.amounts == len(seen.numbers) or not seen.numbers):
                 self._remember(seen, plan := stored)
         return plan
 
@@ -252,10 +252,13 @@ class Router:
         lengthened alike by normalizing and gets the same answer from the plan as the long way."""
         *before, last = steps
         prepared = last.prepared
-        if (prepared is None or last.result is not result or last.query is None or prepared.values != seen.values()
+        if (prepared is None or last.result is not result or last.query is None
+                or prepared.values != seen.values(prepared.amounts)
                 or any(step.outcome != "not parsed" for step in before)):
             return None
         growth = len(last.query.text) - len(result.query)
+        if not seen.numbers:  # the shape is this one query: nothing else to check
+            return Plan(prepared, growth)
         probe = seen.probe()
         probe_text = probe.text()
         probe_steps: list[Step] = []

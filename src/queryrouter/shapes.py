@@ -3,7 +3,8 @@ shape ("#.# lbs to kg") and the router can answer the second from what it decide
 
 Only plain numbers count ("19.2", "5", the 155 of "155lb"): digits inside a word ("l/100km", "ft2"),
 exponents, fractions, signs and thousands separators stay in the shape as typed, so every query of a shape
-reads the same way up to its amounts. A digit of another script next to a number ("０5"), or any character
+reads the same way up to its amounts. A query without any digit ("kg to lbs", "how many cups in a liter")
+is a shape of its own, whose plan asks for one of each unit. A digit of another script next to a number ("０5"), or any character
 that Unicode normalization rewrites ("½", "５", "ﬁ"), leaves a query without a shape. The router still
 checks a shape reads alike before trusting it (router.py).
 """
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
 
 # \w and \d of every script around the number: "٠5" or "5０" are one longer number to the grammar.
 _NUMBER_RE = re.compile(r"(?<![\w.,/^])([0-9]+(\.[0-9]+)?)(?![\w.,/^]?\d)")
+_DIGIT_RE = re.compile(r"\d")
 _INTEGER, _DECIMAL = "\x00", "\x00.\x00"  # placeholders; a query holding NUL has no shape
+_ONE = Fraction(1)
 _PROBE_INTEGERS = ("7", "13", "29", "41")
 _PROBE_DECIMALS = ("2.5", "6.75", "3.25", "8.5")
 
@@ -43,7 +46,10 @@ class Shape:
     key: str
     numbers: tuple[str, ...]  # the plain numbers of the query, in order
 
-    def values(self) -> tuple[Fraction, ...]:
+    def values(self, units: int = 0) -> tuple[Fraction, ...]:
+        """The numbers' values; a shape without any stands for one of each of a plan's `units`."""
+        if not self.numbers:
+            return (_ONE,) * units
         return tuple(_value(number) for number in self.numbers)
 
     def probe(self) -> Shape:
@@ -61,7 +67,8 @@ class Shape:
 
 
 def shape(query: str) -> Shape | None:
-    """`query`'s shape, or None when it has no plain number (nothing to share) or one too long to read."""
+    """`query`'s shape, or None when it has digits that are not plain numbers, a number too long to read,
+    or characters that normalizing rewrites (see above)."""
     if _INTEGER in query or not (query.isascii() or unicodedata.is_normalized("NFKC", query)):
         return None
     # split, not sub with a function: [text, number, its decimals or None, text, ...] in one C call.
@@ -71,7 +78,9 @@ def shape(query: str) -> Shape | None:
             return None
         return Shape(pieces[0] + (_INTEGER if pieces[2] is None else _DECIMAL) + pieces[3], (pieces[1],))
     numbers = tuple(pieces[1::3])
-    if not numbers or max(map(len, numbers)) > MAX_DIGITS:
+    if not numbers:
+        return None if _DIGIT_RE.search(query) else Shape(query, ())
+    if max(map(len, numbers)) > MAX_DIGITS:
         return None
     key = pieces[0]
     for index in range(2, len(pieces), 3):
