@@ -195,9 +195,19 @@ class PreparedCalculation:
                           readings=tuple(_fill(node, filled) for node in request.readings))
         return respond(request, original, self.notes)
 
+    def amounts_of(self, seen: Shape) -> tuple[Fraction, ...]:
+        """The amounts of a query of the shape `seen`: its numbers, without the minus sign before one,
+        which a calculation reads as an operator ("-3 + 5", "5 - -3")."""
+        return seen.unsigned().values()
+
+    def answer(self, original: str, seen: Shape) -> Result:
+        """The Result for `original`, a query of the shape `seen`, each amount shown as typed."""
+        unsigned = seen.unsigned()
+        return self.apply(original, unsigned.values(), unsigned.numbers)
+
     def record(self, original: str, seen: Shape) -> tuple[bool, str]:
-        """Whether apply answers `seen`'s amounts, and its Result as JSON (see Prepared.record)."""
-        result = self.apply(original, seen.values(self.amounts), seen.numbers)
+        """Whether answer(original, seen) answers, and its Result as JSON (see Prepared.record)."""
+        result = self.answer(original, seen)
         return result.ok, result.to_json()
 
     def to_json(self) -> str:

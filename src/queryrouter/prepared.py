@@ -189,14 +189,23 @@ class Prepared:
         return Result(original, NAME, Status.OK, text, interpreted, self._confidence, alternatives=alternatives,
                       answer=answer)
 
+    def amounts_of(self, seen: Shape) -> tuple[Fraction, ...]:
+        """The amounts of a query of the shape `seen`: its numbers, a minus sign before one included
+        ("-40 c to f"), or one of each unit when it has none ("kg to lbs")."""
+        return seen.values(self.amounts)
+
+    def answer(self, original: str, seen: Shape) -> Result:
+        """The Result for `original`, a query of the shape `seen`."""
+        return self.apply(original, self.amounts_of(seen))
+
     def record(self, original: str, seen: Shape) -> tuple[bool, str]:
-        """What apply(original, seen.values()) gives, as Result.to_json() would write it, and whether it
-        answers. A one-unit plan without parts, most of a batch, is written through its template."""
+        """What answer(original, seen) gives, as Result.to_json() would write it, and whether it answers.
+        A one-unit plan without parts, most of a batch, is written through its template."""
         if self._template is not None and len(seen.numbers) == 1:
             written = self._template.record(original, seen.numbers[0])
             if written is not None:
                 return True, written
-        result = self.apply(original, seen.values(self.amounts), seen.numbers)
+        result = self.answer(original, seen)
         return result.ok, result.to_json()
 
     @cached_property
@@ -338,6 +347,8 @@ def shown_amount(value: Fraction) -> str:
 def shown_typed(number: str) -> str:
     """shown_amount of a plain number as typed ("19.20" -> "19.2", "007" -> "7"), read off its digits
     where that is sure to agree (up to 12 digits, 6 decimals), without making a Fraction."""
+    if number[0] == "-":  # "-40 c to f" (shapes.py never signs a zero)
+        return "-" + shown_typed(number[1:])
     if len(number) <= 7 and (number[0] != "0" or number[1:2] in ("", ".")) and not (
             number[-1] == "0" and "." in number):
         return number  # most amounts are typed as they are shown: "19.2", "5", "0.25"

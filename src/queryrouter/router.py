@@ -185,7 +185,7 @@ class Router:
                                   f"The query is longer than {self.max_length} characters.")
         seen, plan = self._lookup(query) if trace is None else (None, None)
         if seen is not None and plan is not None:
-            return plan.prepared.apply(query, seen.values(plan.prepared.amounts), seen.numbers)
+            return plan.prepared.answer(query, seen)
         steps = [] if seen is not None else trace
         result = self._route_text(query, steps)
         if seen is not None and steps:
@@ -253,7 +253,7 @@ class Router:
         *before, last = steps
         prepared = last.prepared
         if (prepared is None or last.result is not result or last.query is None
-                or prepared.values != seen.values(prepared.amounts)
+                or prepared.values != prepared.amounts_of(seen)
                 or any(step.outcome != "not parsed" for step in before)):
             return None
         growth = len(last.query.text) - len(result.query)
@@ -265,7 +265,7 @@ class Router:
         expected = self._route_text(probe_text, probe_steps)
         probed = probe_steps[0].query if probe_steps else None
         if (probed is None or len(probed.text) - len(probe_text) != growth
-                or prepared.apply(probe_text, probe.values(), probe.numbers) != expected):
+                or prepared.answer(probe_text, probe) != expected):
             return None
         return Plan(prepared, growth)
 

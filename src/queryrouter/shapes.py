@@ -3,7 +3,8 @@ shape ("#.# lbs to kg") and the router can answer the second from what it decide
 
 Only plain numbers count ("19.2", "5", the 155 of "155lb"): digits inside a word ("l/100km", "ft2"),
 exponents, fractions, signs and thousands separators stay in the shape as typed, so every query of a shape
-reads the same way up to its amounts. A query without any digit ("kg to lbs", "how many cups in a liter")
+reads the same way up to its amounts. A minus sign that starts a word ("-40 c to f") stays in the shape
+too, and is its number's sign. A query without any digit ("kg to lbs", "how many cups in a liter")
 is a shape of its own, whose plan asks for one of each unit. A digit of another script next to a number ("０5"), or any character
 that Unicode normalization rewrites ("½", "５", "ﬁ"), leaves a query without a shape. The router still
 checks a shape reads alike before trusting it (router.py).
@@ -44,7 +45,7 @@ class Plan:
 @value
 class Shape:
     key: str
-    numbers: tuple[str, ...]  # the plain numbers of the query, in order
+    numbers: tuple[str, ...]  # the plain numbers of the query, in order, with a sign that starts a word
 
     def values(self, units: int = 0) -> tuple[Fraction, ...]:
         """The numbers' values; a shape without any stands for one of each of a plan's `units`."""
@@ -55,15 +56,19 @@ class Shape:
     def probe(self) -> Shape:
         """The same shape with other amounts, none equal to the query's: to check a reading that was
         decided on one query holds for its whole shape."""
-        numbers = tuple(next(p for p in (_PROBE_DECIMALS if "." in number else _PROBE_INTEGERS)[index % 2:]
-                             if _value(p) != _value(number))
+        numbers = tuple(next(signed for p in (_PROBE_DECIMALS if "." in number else _PROBE_INTEGERS)[index % 2:]
+                             if _value(signed := number[:number.startswith("-")] + p) != _value(number))
                         for index, number in enumerate(self.numbers))
         return Shape(self.key, numbers)
+
+    def unsigned(self) -> Shape:
+        """The shape with each minus sign left as text, for a calculation, which reads it as an operator."""
+        return Shape(self.key, tuple(number.lstrip("-") for number in self.numbers))
 
     def text(self) -> str:
         """The key with this shape's numbers put back: the query itself, or a probe."""
         numbers = iter(self.numbers)
-        return re.sub(f"{re.escape(_DECIMAL)}|{_INTEGER}", lambda _: next(numbers), self.key)
+        return re.sub(f"{re.escape(_DECIMAL)}|{_INTEGER}", lambda _: next(numbers).lstrip("-"), self.key)
 
 
 def shape(query: str) -> Shape | None:
@@ -76,7 +81,8 @@ def shape(query: str) -> Shape | None:
     if len(pieces) == 4:  # most queries: one number, in two thirds of the time of the loop below
         if len(pieces[1]) > MAX_DIGITS:
             return None
-        return Shape(pieces[0] + (_INTEGER if pieces[2] is None else _DECIMAL) + pieces[3], (pieces[1],))
+        return Shape(pieces[0] + (_INTEGER if pieces[2] is None else _DECIMAL) + pieces[3],
+                     (_signed(" " + pieces[0], pieces[1]),))
     numbers = tuple(pieces[1::3])
     if not numbers:
         return None if _DIGIT_RE.search(query) else Shape(query, ())
@@ -85,7 +91,16 @@ def shape(query: str) -> Shape | None:
     key = pieces[0]
     for index in range(2, len(pieces), 3):
         key += (_INTEGER if pieces[index] is None else _DECIMAL) + pieces[index + 1]
-    return Shape(key, numbers)
+    return Shape(key, tuple(map(_signed, (" " + pieces[0], *pieces[3::3]), numbers)))
+
+
+def _signed(before: str, number: str) -> str:
+    """`number` with the minus sign that ends `before` (the text since the last number, or a space and the
+    query's start) when it starts a word: "-40 c to f", "what is -5 c in f", not "10-2". Minus zero is
+    zero, as the grammar reads it."""
+    if before[-1:] == "-" and before[-2:-1].isspace() and number.strip("0."):
+        return "-" + number
+    return number
 
 
 def _value(number: str) -> Fraction:
