@@ -410,24 +410,34 @@ class Lexicon:
 
     def _headword_topics(self, key: str, coverage: float) -> list[TopicMatch]:
         """WordNet noun senses of a headword, proper nouns first; common nouns only if they are the
-        whole subject (a common word inside a longer question is not its topic)."""
-        rows = self._query(
-            """
-            SELECT s.display, sy.definition FROM headword h JOIN sense s ON s.headword_id = h.id
-            JOIN synset sy ON sy.id = s.synset_id WHERE h.key = ? AND sy.pos = 'noun' ORDER BY s.rank
-            """,
-            (key,),
-        )
+        whole subject or a term of several words (a common word inside a longer question is not its
+        topic, but "dependent variables" in "independent and dependent variables axis" is)."""
+        rows = self._noun_senses(key)
+        head, _, last = key.rpartition(" ")
+        if not rows and head:  # the plural of a term of several words: "dependent variables"
+            for base, pos in self._base_forms(last):
+                if pos == "noun" and (rows := self._noun_senses(f"{head} {base}")):
+                    break
         ordered = sorted(rows, key=lambda row: row[0] == row[0].lower())  # stable: proper nouns first
-        if coverage < 1.0 and (len(key) < 3 or any(display == display.lower() for display, _ in rows)):
+        if coverage < 1.0 and not head and (len(key) < 3 or any(display == display.lower() for display, _ in rows)):
             # Part of a longer question, a word that is also a common noun ("price" in "iphone 15 price")
             # or a letter ("x" in "1337 x") is not its topic, even if some person or letter bears the name.
             return []
         return [
             TopicMatch(display, shorten(definition), round((95 if proper else 90) * coverage - rank, 1), "wordnet", None)
             for rank, (display, definition) in enumerate(ordered)
-            if (proper := display != display.lower()) or coverage == 1.0
+            if (proper := display != display.lower()) or coverage == 1.0 or head
         ]
+
+    def _noun_senses(self, key: str) -> list[tuple[str, str]]:
+        """(display, definition) of each noun sense of the headword `key`, most common first."""
+        return [(display, definition) for display, definition in self._query(
+            """
+            SELECT s.display, sy.definition FROM headword h JOIN sense s ON s.headword_id = h.id
+            JOIN synset sy ON sy.id = s.synset_id WHERE h.key = ? AND sy.pos = 'noun' ORDER BY s.rank
+            """,
+            (key,),
+        )]
 
     def _entity_summary(self, entity_id: int, facet: str | None) -> tuple[str, str | None]:
         """The facet's fields for an entity, or its background (facet None) when it lacks them."""
