@@ -7,7 +7,7 @@
   ("19.2 lb to kg", "15% of 80": what any first query of a common shape costs), a shape whose plan an
   earlier run kept on disk ("19.2 lb into kg", "15 percent off 80": the usual case for a launcher that
   runs one process per query), and --no-cache, which answers the long way (what the first query of any
-  other shape costs);
+  other shape costs); then three more shipped shapes from the mission's examples;
 - batch: conversions per second on stdin against GNU `units -t` fed the same conversions (target: at
   least 1x), single process and with --jobs, for --lines and ten times as many (queryrouter's start-up,
   about 80 ms against 5 ms for units, is a sixth of the shorter run);
@@ -40,6 +40,8 @@ PAIRS = [("lb", "kg"), ("ft", "cm"), ("cup", "ml"), ("km", "mile"), ("gallon", "
 # (a shape whose plan ships, a shape that does not ship: see scripts/common_shapes.toml)
 ONE_QUERIES = {"conversion": ("19.2 lb to kg", "19.2 lb into kg"),
                "calculation": ("15% of 80", "15 percent off 80")}
+# More first queries of shipped shapes: the mission's examples without an amount, below zero, with a word
+SHIPPED_EXAMPLES = ["how many cups in a liter", "-40 c to f", "4 oz chocolate in grams"]
 OTHER_QUERIES = ["behemoth definition", "who owns antarctica", "--version", "--help"]
 
 
@@ -75,6 +77,11 @@ def one_query(env: dict[str, str], runs: int) -> None:
             ours = wall([*QUERYROUTER, *options, *query.split()], env, runs)
             print(f"  {intent:12} {query!r:18} {how:14} queryrouter {ours * 1000:6.1f} ms  qalc {qalc * 1000:6.1f} ms"
                   f"  ratio {ours / qalc:.2f}x")
+    for query in SHIPPED_EXAMPLES:
+        qalc = wall(["qalc", "-t", query], env, runs)
+        ours = wall([*QUERYROUTER, *query.split()], env, runs)
+        print(f"  {'conversion':12} {query!r:26} {'shipped shape':14} queryrouter {ours * 1000:6.1f} ms  "
+              f"qalc {qalc * 1000:6.1f} ms  ratio {ours / qalc:.2f}x")
     for query in OTHER_QUERIES:
         ours = wall([*QUERYROUTER, *query.split()], env, runs)
         print(f"  {'':12} {query!r:18} queryrouter {ours * 1000:6.1f} ms")
