@@ -28,12 +28,16 @@ SHAPES = Path(__file__).resolve().parent / "common_shapes.toml"
 
 
 def queries(spec: dict[str, Any]) -> list[str]:
-    """One query per shape to ship: conversions within each quantity (below zero too, where it has that),
-    kitchen conversions, then the other templates, each slot with every amount."""
+    """One query per shape to ship: conversions within each quantity (with a decimal comma, and below zero
+    where the quantity has that), kitchen conversions, then the other templates, each slot with every
+    amount."""
     amounts = spec["amounts"]
     found = [template.format(amount=amount, source=source, target=target)
              for spellings in spec["units"].values() for source, target in itertools.permutations(spellings, 2)
              for template in spec["conversion_templates"] for amount in amounts]
+    found += [template.format(amount=spec["comma_amount"], source=source, target=target)
+              for spellings in spec["units"].values() for source, target in itertools.permutations(spellings, 2)
+              for template in spec["comma_templates"]]
     found += [template.format(amount=amount, source=source, target=target)
               for quantity in spec["signed_quantities"]
               for source, target in itertools.permutations(spec["units"][quantity], 2)
