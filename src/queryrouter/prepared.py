@@ -175,10 +175,10 @@ class Prepared:
             raise ValueError("a plan whose parts do not fit together")
         return prepared
 
-    def apply(self, original: str, values: Sequence[Fraction], typed: Sequence[str] | None = None) -> Result:
+    def apply(self, original: str, values: Sequence[Fraction]) -> Result:
         """The answer for `values`, one per source unit; a refusal that depends on them (below absolute
-        zero, 0 mpg) is a failure Result. The amounts are shown canonically, so how they were `typed`
-        does not matter here."""
+        zero, 0 mpg) is a failure Result. The amounts are shown canonically ("19.20" as 19.2), so how
+        they were typed does not matter."""
         numbers = [v.numerator / v.denominator for v in values]  # float(v), without numbers.Rational's detour
         try:
             text, interpreted, total, parts, alternatives = self._answer(numbers, [shown_amount(v) for v in values])

@@ -88,6 +88,8 @@ class Units:
         self._currencies = frozenset(data["currencies"])
         self._aliases = {key: self._expression(value) for key, value in data["aliases"].items()}
         self._temperature = {key: self._expression(value) for key, value in data["temperature"].items()}
+        self._bare_degrees = frozenset(data["bare_degrees"])
+        self._temperature.update(dict.fromkeys(self._bare_degrees, self._expression("degree_Fahrenheit")))
         self._display: dict[str, str] = data["display"]
         self._alternatives: dict[str, list[str]] = data["alternatives"]
         self._quantities: dict[str, str] = data["quantities"]  # what -> a unit of it; see measures()
@@ -183,6 +185,10 @@ class Units:
 
     def _temperature_name(self, word: str) -> pint.Unit | None:
         return self._temperature.get(word.lower())
+
+    def is_bare_degree(self, spelled: str) -> bool:
+        """Whether `spelled` is a degree that names no scale ("degrees", "°"): see bare_degrees."""
+        return spelled.lower() in self._bare_degrees
 
     def lookup(self, word: str) -> pint.Unit | None:
         """One spelling: the alias table as typed, pint's names (case-sensitive), then aliases ignoring case."""
@@ -334,7 +340,8 @@ class Units:
         return source, target
 
     def _has_angle(self, unit: pint.Unit) -> bool:
-        return "radian" in self.registry.get_root_units(unit)[1]._units
+        root = self.registry.get_root_units(unit)[1]
+        return any(name == "radian" for name, _ in self.registry.Quantity(1, root).unit_items())
 
     def to_kelvin(self, unit: pint.Unit) -> tuple[float, float]:
         """The affine map from `unit` to kelvin: a temperature below absolute zero is refused with it."""

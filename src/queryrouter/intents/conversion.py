@@ -238,7 +238,7 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
         sources, targets = warm
         if all(m is not None and m.unit == units.fahrenheit for m in targets):
             # "32 degrees to fahrenheit": a bare degree reads Fahrenheit, unless that is what is asked for
-            sources = [_celsius(m, units, notes) if m is not None and m.spelled.lower() in _BARE_DEGREES else m
+            sources = [_celsius(m, units, notes) if m is not None and units.is_bare_degree(m.spelled) else m
                        for m in sources]
     else:
         sources, targets = plain
@@ -289,9 +289,6 @@ def _unbare(request: Conversion, units: Units) -> Conversion:
     if goal is None or goal.used < len(rest) or not units.kind(goal.unit):
         return request
     return replace(request, source=(replace(piece, words=piece.words[:first.used]),), target=(rest,), bare=False)
-
-
-_BARE_DEGREES = frozenset({"degree", "degrees", "deg", "°"})
 
 
 def _celsius(match: UnitMatch, units: Units, notes: list[str]) -> UnitMatch:
