@@ -273,7 +273,39 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
             suggestions = tuple(units.suggest(words[0]))
             hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
             raise Refusal(Status.UNKNOWN_UNIT, f"Unknown unit {words[0]!r}.{hint}", suggestions)
-    return [m for m in sources if m], [m for m in targets if m]
+    return _lowercased([m for m in sources if m], [m for m in targets if m], units, notes)
+
+
+def _lowercased(sources: list[UnitMatch], targets: list[UnitMatch], units: Units,
+                notes: list[str]) -> tuple[list[UnitMatch], list[UnitMatch]]:
+    """"500 MG to G", "20 MS to S", "6 FT to M": a unit in capitals that does not convert to the other
+    side, where its lowercase spelling would, is that spelling (pint reads G as gauss, S as siemens and M
+    as molar). Case is kept wherever it converts: "5 MW to kW" stays megawatts."""
+    if len(sources) != 1 or len(targets) != 1 or _converts(sources[0].unit, targets[0].unit, units):
+        return sources, targets
+    source, target = sources[0], targets[0]
+    for tried in ((source, _lower(target, units)), (_lower(source, units), target),
+                  (_lower(source, units), _lower(target, units))):
+        if tried != (source, target) and _converts(tried[0].unit, tried[1].unit, units):
+            for before, after in zip((source, target), tried):
+                if after is not before:
+                    notes.append(f"read {before.spelled!r} as {after.spelled!r}")
+            return [tried[0]], [tried[1]]
+    return sources, targets
+
+
+def _lower(match: UnitMatch, units: Units) -> UnitMatch:
+    """`match` spelt in lowercase, when that names a unit with the same words; else `match` itself."""
+    lower = match.spelled.lower()
+    if lower == match.spelled:
+        return match
+    found = units.resolve(lower.split())
+    return found if found is not None and found.used == match.used else match
+
+
+def _converts(source: pint.Unit, target: pint.Unit, units: Units) -> bool:
+    return units.compatible(source, target) or units.reciprocal(source, target) or _mass_and_volume(
+        source, target, units)
 
 
 def _unbare(request: Conversion, units: Units) -> Conversion:
