@@ -28,13 +28,17 @@ SHAPES = Path(__file__).resolve().parent / "common_shapes.toml"
 
 
 def queries(spec: dict[str, Any]) -> list[str]:
-    """One query per shape to ship: conversions within each quantity (with a decimal comma, and below zero
-    where the quantity has that), kitchen conversions, then the other templates, each slot with every
-    amount."""
+    """One query per shape to ship: conversions within each quantity (with a decimal comma, with the first
+    letter capitalized, and below zero where the quantity has that), kitchen conversions, then the other
+    templates, each slot with every amount."""
     amounts = spec["amounts"]
     found = [template.format(amount=amount, source=source, target=target)
              for spellings in spec["units"].values() for source, target in itertools.permutations(spellings, 2)
              for template in spec["conversion_templates"] for amount in amounts]
+    found += [capitalized[:1].upper() + capitalized[1:]
+              for spellings in spec["units"].values() for source, target in itertools.permutations(spellings, 2)
+              for template in spec["sentence_case_templates"] for amount in amounts
+              if (capitalized := template.format(amount=amount, source=source, target=target))]
     found += [template.format(amount=spec["comma_amount"], source=source, target=target)
               for spellings in spec["units"].values() for source, target in itertools.permutations(spellings, 2)
               for template in spec["comma_templates"]]
@@ -74,9 +78,10 @@ def main() -> None:
         if plan is not None:
             number = plans.setdefault((plan.prepared.KIND, plan.prepared.to_json()), len(plans))
             shapes.append(f"{json.dumps(key)}\t{plan.growth}\t{number}\n")
+    # Sorted by their bytes (UTF-8 keeps code point order), so plan_store.ShippedPlans finds a line by bisection.
     lines = [f"# Plans of common query shapes, written by scripts/build_plans.py from scripts/common_shapes.toml; "
-             f"do not edit. Built from {content_fingerprint()}\n", *shapes,
-             *[f"={number}\t{kind}\t{plan}\n" for (kind, plan), number in plans.items()]]
+             f"do not edit. Built from {content_fingerprint()}\n",
+             *sorted([*shapes, *[f"={number}\t{kind}\t{plan}\n" for (kind, plan), number in plans.items()]])]
     Path(output).write_text("".join(lines), encoding="utf-8")
     print(f"{len(every):,} queries -> {len(shapes):,} shapes, {len(plans):,} plans in {output} "
           f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)

@@ -76,19 +76,21 @@ def test_plans_built_from_other_code_are_not_used(tmp_path: Path, monkeypatch: p
     assert ShippedPlans.load(str(tmp_path / "missing.txt")) is None
 
 
-def test_a_long_run_indexes_the_file_and_finds_the_same_plans(monkeypatch: pytest.MonkeyPatch) -> None:
-    keys = [*random.Random(1).sample(KEYS, 100), "how many cups in a liter", "\0 lb to florbs", "behemoth"]
-    searched = ShippedPlans(Path(SHIPPED_PLANS).read_bytes())
-    found = [searched.get(key) for key in keys]
-    assert searched._index is not None  # noqa: SLF001 - past SEARCHES_BEFORE_INDEX
-    monkeypatch.setattr("queryrouter.plan_store.SEARCHES_BEFORE_INDEX", 10**9)
-    assert [ShippedPlans(Path(SHIPPED_PLANS).read_bytes()).get(key) for key in keys] == found
-    assert found[-3] is not None and found[-2:] == [None, None]
+def test_bisection_finds_every_shipped_line_and_nothing_else() -> None:
+    """Each shape's line and each plan's, found in the memory map by bisection, is the line the file holds;
+    keys between and around them are not found."""
+    shipped = shipped_plans()
+    assert shipped is not None
+    lines = Path(SHIPPED_PLANS).read_text(encoding="utf-8").splitlines()[1:]
+    assert lines == sorted(lines)
+    for line in lines:
+        head, _, rest = line.partition("\t")
+        assert shipped._line(head) == rest  # noqa: SLF001
+    for missing in ("", "\0 lb to florbs", "behemoth", "~", "=", "=99999", "\0 lb to k", "\0 lb to kgs!"):
+        assert shipped.get(missing) is None
 
 
-@pytest.mark.parametrize("searches", [0, 10**9], ids=["indexed", "searched"])
-def test_a_damaged_shipped_plan_only_costs_speed(searches: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("queryrouter.plan_store.SEARCHES_BEFORE_INDEX", searches)
+def test_a_damaged_shipped_plan_only_costs_speed() -> None:
     table = ShippedPlans(b'# header\n"\\u0000 lb to kg"\t0\t0\n"\\u0000 kg to lb"\tx\t1\n=0\tconversion\t{"reading": 1}\n')
     assert table.get("\0 lb to kg") is None and table.get("\0 kg to lb") is None and table.get("\0 m to ft") is None
     assert ShippedPlans(b'# header\n"\\u0000 lb to kg"\t0').get("\0 lb to kg") is None  # cut short
