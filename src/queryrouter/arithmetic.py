@@ -154,7 +154,7 @@ _STORED_VALUE = re.compile(rf"-?\d{{1,{MAX_DIGITS}}}(?:/\d{{1,{MAX_DIGITS}}})?")
 _FORMS = ("value", "percent", "fraction", "decimal", "part_of_whole", "change")
 # What a stored tree may hold, by kind of node: its operators, and how many arguments it takes.
 _SHAPES = {"group": (frozenset(), 1), "fraction": (frozenset(), 2), "power": (frozenset(), 2),
-           "prefix": (frozenset({"-", "√", "∛"}), 1), "postfix": (frozenset({"%", "²", "³", "!"}), 1),
+           "prefix": (frozenset({"-", "√", "∛", "log ", "ln "}), 1), "postfix": (frozenset({"%", "²", "³", "!"}), 1),
            "sum": (frozenset({"+", "-", "+%", "-%"}), 0), "product": (frozenset({"×", "/", "of?", "mod"}), 0)}
 
 
@@ -418,6 +418,9 @@ def evaluate(node: Node) -> tuple[Fraction, bool]:
         for op in reversed(node.ops):
             if op == "-":
                 value = -value
+            elif op in _LOGARITHMS:
+                value, log_exact = _logarithm(value, op)
+                exact = exact and log_exact
             else:
                 value, root_exact = _power(value, Fraction(1, 2 if op == "√" else 3))
                 exact = exact and root_exact
@@ -430,6 +433,24 @@ def evaluate(node: Node) -> tuple[Fraction, bool]:
             else:
                 value, _ = _power(value, Fraction(2 if op == "²" else 3))
     return value, exact
+
+
+_LOGARITHMS = {"log ": 1.0, "ln ": math.log(10)}  # each one's log10 multiplier
+
+
+def _logarithm(value: Fraction, op: str) -> tuple[Fraction, bool]:
+    """log10 or ln of `value`, exact where it is a whole number (log 1000, ln 1)."""
+    if value <= 0:
+        raise CalculationError(Status.OUT_OF_RANGE, "A logarithm is defined for positive numbers only.")
+    if value == 1:
+        return Fraction(0), True
+    numerator, denominator = value.numerator, value.denominator
+    if op == "log " and 1 in (numerator, denominator):
+        power = numerator if denominator == 1 else denominator
+        digits = len(str(power)) - 1
+        if power == 10**digits:  # 1000 or 1/1000
+            return Fraction(digits if denominator == 1 else -digits), True
+    return Fraction(_log10(value) * _LOGARITHMS[op]), False
 
 
 def _divide(left: Fraction, right: Fraction) -> Fraction:

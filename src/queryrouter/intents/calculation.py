@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 _CODE_LIKE = re.compile(r"\d+(?:\.\d+)?(?:[-/]\d+(?:\.\d+)?)+")
 
 _OPERATORS = {"PLUS": "+", "MINUS": "-", "LESS": "-", "TIMES": "×", "DIVIDE": "/", "OUT_OF": "/",
-              "OF": "of", "SQRT": "√", "CBRT": "∛", "PERCENT": "%", "SQUARED": "²",
+              "OF": "of", "SQRT": "√", "CBRT": "∛", "LOG": "log ", "LN": "ln ", "PERCENT": "%", "SQUARED": "²",
               "CUBED": "³", "FACTORIAL": "!", "MOD": "mod", "TIP_ON": "of"}
 _MULTIPLES = {"double": 2, "twice": 2, "triple": 3, "thrice": 3, "quadruple": 4}
 _DENOMINATORS = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
