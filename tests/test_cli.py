@@ -69,6 +69,21 @@ def test_plain_words_are_read_as_argparse_reads_them(argv: list[str]) -> None:
     assert _options(argv) == Options(**vars(_parser().parse_args(argv)))
 
 
+@pytest.mark.parametrize("argv", [["-40c", "to", "f"], ["-40", "c", "to", "f"], ["--json", "-40c", "to", "f"],
+                                  ["-2.5kg", "to", "lb", "--no-cache"], ["-.5", "c", "in", "f", "--json"]])
+def test_a_negative_amount_is_a_query_word_not_an_option(argv: list[str]) -> None:
+    from queryrouter.cli import _options
+
+    options = _options(argv)
+    assert options.query == [word for word in argv if not word.startswith("--")]
+    assert options.json == ("--json" in argv) and options.no_cache == ("--no-cache" in argv)
+
+
+def test_a_negative_amount_answers_on_the_command_line() -> None:
+    done = run("-40c", "to", "f")
+    assert done.returncode == 0 and done.stdout.decode().strip() == "-40 °C = -40 °F"
+
+
 def test_bad_glossary_is_a_usage_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("[{\"term\": }]")

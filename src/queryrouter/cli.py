@@ -73,10 +73,21 @@ class Options:
 
 def _options(argv: list[str]) -> Options:
     """Words without an option among them (or none: a batch on stdin, the REPL) are read without building
-    argparse's parser: importing and building it is a sixth of a one-shot run."""
-    if not any(word.startswith("-") for word in argv):
+    argparse's parser: importing and building it is a sixth of a one-shot run. A negative amount ("-40",
+    "-40c") is a query word, never an option."""
+    if not any(word.startswith("-") and not _negative(word) for word in argv):
         return Options(argv)
-    return Options(**vars(_parser().parse_args(argv)))
+    # argparse takes "-40c" for an unknown option (it reads "-40" and "-2.5" as numbers, the value of
+    # --jobs too): a NUL, which no command line argument can hold, hides it and is taken off again.
+    hidden = ["\0" + word if _negative(word) and not word[1:].replace(".", "", 1).isdigit() else word
+              for word in argv]
+    parsed = vars(_parser().parse_args(hidden))
+    return Options(**{**parsed, "query": [word.removeprefix("\0") for word in parsed["query"]]})
+
+
+def _negative(word: str) -> bool:
+    """A word that starts with a minus and a digit or point: an amount, "-40c" or "-.5"."""
+    return len(word) > 1 and word[0] == "-" and word[1] in "0123456789."
 
 
 def _parser() -> argparse.ArgumentParser:
