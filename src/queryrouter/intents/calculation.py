@@ -222,6 +222,8 @@ def decide(request: Calculation | None, query: Normalized,
     if node.depth > MAX_DEPTH:
         return Result.failure(query.original, NAME, Status.OUT_OF_RANGE,
                               f"The expression is nested more than {MAX_DEPTH} levels deep.", confidence=0.9)
+    if request.form == "value" and node.bare.op == "constant" and node.bare.text == "π":
+        return PreparedCalculation.of(request, query.notes)  # "pi" alone asks its value; "e" alone is a letter
     if request.form == "value" and not (_has_operator(node) and not _CODE_LIKE.fullmatch(query.text)):
         # A number alone ("42", "(5)", "-3", "15%", "$150", "two thirds") or numbers joined by - or / without
         # spaces, which are names, dates, phone numbers or scores (9/11, 24/7, 12-25-2020, 1-800-555-1234):
