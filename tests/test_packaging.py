@@ -42,3 +42,21 @@ def test_wheel_contains_grammars_data_and_py_typed(tmp_path: Path) -> None:
     assert "queryrouter/py.typed" in names
     assert "queryrouter/data/unit_aliases.toml" in names
     assert any(name.endswith("/licenses/LICENSE") for name in names)
+
+
+def test_the_parser_cache_is_named_by_every_grammar_not_only_query_lark(tmp_path: Path) -> None:
+    """Two installs whose query.lark is the same but whose imported grammars differ (a checkout beside a
+    wheel of another version) must not share a built parser: lark's own cache name hashes query.lark
+    alone, and one such install loaded the other's parser and failed on its tokens."""
+    import shutil
+
+    from queryrouter.grammar import cache_file
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(grammar_dir(), first)
+    shutil.copytree(grammar_dir(), second)
+    assert cache_file(str(first)) == cache_file(str(second)) == cache_file(grammar_dir())  # by content
+    calculation = second / "calculation.lark"
+    calculation.write_text(calculation.read_text(encoding="utf-8") + "\n// another version\n", encoding="utf-8")
+    assert cache_file(str(second)) != cache_file(str(first))
+    assert Path(cache_file(str(first))).name.startswith(".queryrouter-lark-")

@@ -45,9 +45,31 @@ def parser() -> Lark:
 
         with _lock:
             if _built is None:
-                _built = Lark.open(os.path.join(grammar_dir(), "query.lark"), parser="lalr", lexer="contextual",
-                                   start=list(INTENT_ORDER), cache=True, maybe_placeholders=False)
+                folder = grammar_dir()
+                _built = Lark.open(os.path.join(folder, "query.lark"), parser="lalr", lexer="contextual",
+                                   start=list(INTENT_ORDER), cache=cache_file(folder), maybe_placeholders=False)
     return _built
+
+
+def cache_file(folder: str) -> str:
+    """Where lark keeps the built parser: a file in the temporary folder named by the contents of every
+    grammar in `folder` and lark's and Python's versions. lark's own name hashes query.lark alone, and it
+    checks the grammars query.lark imports at the paths of the install that wrote the cache, so a second
+    install with another calculation.lark (a checkout beside a wheel) loaded the first one's parser."""
+    import sys
+    import tempfile
+    import zlib
+
+    from lark import __version__ as lark_version
+
+    crc, adler = 0, 1
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".lark"):
+            with open(os.path.join(folder, name), "rb") as handle:
+                data = name.encode() + b"\0" + handle.read()
+            crc, adler = zlib.crc32(data, crc), zlib.adler32(data, adler)
+    version = f"{lark_version}-{sys.version_info[0]}.{sys.version_info[1]}"
+    return os.path.join(tempfile.gettempdir(), f".queryrouter-lark-{version}-{crc:08x}{adler:08x}.tmp")
 
 
 def parse(text: str, intent: str) -> Tree | None:
