@@ -164,8 +164,10 @@ class _Reader(Transformer):
         return leaf(parse_decimal(token), text=str(token), position=_position(token))
 
     def scaled_decimal(self, token: Token, scale: Token) -> Node:
-        """"1 million", "2.5 billion": one number, shown as typed; not an amount of a plan (its value is
-        not the digits typed)."""
+        """"1 million", "2.5 billion", "60k": one number, shown as typed; not an amount of a plan (its value
+        is not the digits typed)."""
+        if scale.lower() == "k":  # "60k / 12": thousands, as salaries and prices are written
+            return leaf(parse_decimal(str(token)) * 1000, text=f"{token}{scale}")
         return leaf(parse_number_words(str(scale), parse_decimal(str(token))), text=f"{token} {scale}")
 
     def money(self, symbol: Token, token: Token) -> Node:
