@@ -40,6 +40,10 @@ _INCHES_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′)(?
 _SUBUNITS = {"ft": "in", "feet": "in", "foot": "in", "st": "lb", "stone": "lb"}
 _SUBUNIT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?) (ft|feet|foot|st|stone) (\d+(?:\.\d+)?)"
                          r"(?=$| (?:to|into|as|=)\b| in (?!(?:to|into|as|in)\b)\S)", re.IGNORECASE)
+# "5 10 in cm", "6 2 to m": a height with both units left out. Read as 5.10 inches it would be a hand's
+# width, which no one converts to centimetres.
+_HEIGHT_RE = re.compile(r"^([3-8]) (\d|1[01]) ((?:in|to|into) (?:cm|centimet(?:er|re)s?|m|met(?:er|re)s?))$",
+                        re.IGNORECASE)
 _TRAILING_PUNCT_RE = re.compile(r"[\s?!.,;:]+$")
 # "8 oz. to g", "100 sq. ft", "fl. oz": the dot of an abbreviation, not of "e.g." or "U.S."
 _ABBREVIATION_DOT_RE = re.compile(r"(?<![.\w])([A-Za-z]+)\.(?=\s)")
@@ -81,6 +85,11 @@ def normalize(query: str) -> Normalized:
     text = _COURTESY_RE.sub("", _without_trailing_punctuation(_ABBREVIATION_DOT_RE.sub(r"\1", text)))
     text = _SPACES_RE.sub(" ", text).strip()
     text = _SUBUNIT_RE.sub(lambda m: f"{m.group()} {_SUBUNITS[m.group(2).lower()]}", text)
+    height = _HEIGHT_RE.match(text)
+    if height:
+        feet, inches, target = height.groups()
+        text = f"{feet} ft {inches} in {target}"
+        notes.append(f"read '{feet} {inches}' as {feet} ft {inches} in, a height")
     return Normalized(query, text, tuple(notes))
 
 
