@@ -58,18 +58,15 @@ def cache_file(folder: str) -> str:
     install with another calculation.lark (a checkout beside a wheel) loaded the first one's parser."""
     import sys
     import tempfile
-    import zlib
 
     from lark import __version__ as lark_version
 
-    crc, adler = 0, 1
-    for name in sorted(os.listdir(folder)):
-        if name.endswith(".lark"):
-            with open(os.path.join(folder, name), "rb") as handle:
-                data = name.encode() + b"\0" + handle.read()
-            crc, adler = zlib.crc32(data, crc), zlib.adler32(data, adler)
+    from .plan_store import content_hash
+
+    files = [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith(".lark")]
+    grammars = content_hash(files)
     version = f"{lark_version}-{sys.version_info[0]}.{sys.version_info[1]}"
-    return os.path.join(tempfile.gettempdir(), f".queryrouter-lark-{version}-{crc:08x}{adler:08x}.tmp")
+    return os.path.join(tempfile.gettempdir(), f".queryrouter-lark-{version}-{grammars}.tmp")
 
 
 def parse(text: str, intent: str) -> Tree | None:

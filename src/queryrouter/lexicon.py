@@ -419,7 +419,8 @@ class Lexicon:
                 if pos == "noun" and (rows := self._noun_senses(f"{head} {base}")):
                     break
         ordered = sorted(rows, key=lambda row: row[0] == row[0].lower())  # stable: proper nouns first
-        if coverage < 1.0 and not head and (len(key) < 3 or any(display == display.lower() for display, _ in rows)):
+        common = any(display == display.lower() for display, _ in rows)
+        if coverage < 1.0 and not head and (len(key) < 3 or common):
             # Part of a longer question, a word that is also a common noun ("price" in "iphone 15 price")
             # or a letter ("x" in "1337 x") is not its topic, even if some person or letter bears the name.
             return []

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .numbers import THOUSANDS_RE
+
 _VULGAR_FRACTIONS = {ch: Fraction(unicodedata.numeric(ch)).limit_denominator(10)
                      for ch in "¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"}
 _VULGAR_RE = re.compile("[" + "".join(_VULGAR_FRACTIONS) + "]")
@@ -21,8 +23,6 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\
 # 19-2-lbs-to-kg: a whole query joined by hyphens (or underscores, or plus signs) is a URL slug.
 _SLUG_RE = re.compile(r"^-?[^\s\-_+]+(?:[\-_+][^\s\-_+]+){2,}$")
 _SLUG_JOINERS_RE = re.compile(r"[\-_+]")
-# 60,000 and 1,234,567.5: a comma followed by exactly three digits separates thousands.
-_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
 # 1.234,5: dots between groups of three and a decimal comma, as much of Europe writes numbers.
 _EUROPEAN_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+,\d+(?![\d.,])")
 # 19,2 and 0,75: any other comma between digits is a decimal comma.
@@ -77,7 +77,7 @@ def normalize(query: str) -> Normalized:
     text, european = _EUROPEAN_RE.subn(lambda m: m.group().replace(".", "").replace(",", "."), text)
     if european:
         notes.append("read the dots as thousands separators and the comma as a decimal point")
-    text = _THOUSANDS_RE.sub(lambda m: m.group().replace(",", ""), text)
+    text = THOUSANDS_RE.sub(lambda m: m.group().replace(",", ""), text)
     text, decimal_commas = _DECIMAL_COMMA_RE.subn(r"\1.\2", text)
     if decimal_commas:
         notes.append("read the comma as a decimal point")

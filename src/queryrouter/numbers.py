@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
+
+# 60,000 and 1,234,567.5: a comma followed by exactly three digits separates thousands (normalize.py
+# removes it; shapes.py leaves such a query without a shape rather than read a decimal comma).
+THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
 
 # Longest accepted number text and largest exponent: bounds the work a single token can cause.
 MAX_DIGITS = 60

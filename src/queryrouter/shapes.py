@@ -4,10 +4,10 @@ shape ("#.# lbs to kg") and the router can answer the second from what it decide
 Only plain numbers count ("19.2", "5", the 155 of "155lb", "19,2" with a decimal comma): digits inside a
 word ("l/100km", "ft2"), exponents, fractions, signs and thousands separators ("60,000", which leaves the
 query without a shape) stay in the shape as typed, so every query of a shape reads the same way up to its
-amounts. A minus sign that starts a word ("-40 c to f") stays in the shape
-too, and is its number's sign. A query without any digit ("kg to lbs", "how many cups in a liter")
-is a shape of its own, whose plan asks for one of each unit. A digit of another script next to a number ("０5"), or any character
-that Unicode normalization rewrites ("½", "５", "ﬁ"), leaves a query without a shape. The router still
+amounts. A minus sign that starts a word ("-40 c to f") stays in the shape too, and is its number's sign.
+A query without any digit ("kg to lbs", "how many cups in a liter") is a shape of its own, whose plan asks
+for one of each unit. A digit of another script next to a number ("０5"), or any character that Unicode
+normalization rewrites ("½", "５", "ﬁ"), leaves a query without a shape. The router still
 checks a shape reads alike before trusting it (router.py).
 """
 
@@ -17,7 +17,7 @@ import re
 import unicodedata
 from fractions import Fraction
 
-from .numbers import MAX_DIGITS
+from .numbers import MAX_DIGITS, THOUSANDS_RE
 from .values import value
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
@@ -94,7 +94,7 @@ def shape(query: str) -> Shape | None:
     for index in range(2, len(pieces), 3):
         decimals = pieces[index]
         if decimals is not None and decimals[0] == ",":
-            if len(decimals) == 4 and len(pieces[index - 1]) <= 7:  # "60,000": thousands, not 60.000
+            if THOUSANDS_RE.fullmatch(pieces[index - 1]):  # "60,000": thousands, not 60.000
                 return None
             numbers[index // 3] = numbers[index // 3].replace(",", ".")
         key += (_INTEGER if decimals is None else _DECIMAL if decimals[0] == "." else _COMMA) + pieces[index + 1]
