@@ -8,6 +8,8 @@
   earlier run kept on disk ("19.2 lb into kg", "15 percent off 80": the usual case for a launcher that
   runs one process per query), and --no-cache, which answers the long way (what the first query of any
   other shape costs); then three more shipped shapes from the mission's examples;
+- one query with `queryrouter --serve` running, against qalc -t again: conversions of each kind, a
+  definition and a topic;
 - batch: conversions per second on stdin against GNU `units -t` fed the same conversions (target: at
   least 1x), single process and with --jobs, for --lines and ten times as many (queryrouter's start-up,
   about 80 ms against 5 ms for units, is a sixth of the shorter run);
@@ -43,6 +45,9 @@ ONE_QUERIES = {"conversion": ("19.2 lb to kg", "19.2 lb into kg"),
 # More first queries of shipped shapes: the mission's examples without an amount, below zero, with a word
 SHIPPED_EXAMPLES = ["how many cups in a liter", "-40 c to f", "4 oz chocolate in grams"]
 OTHER_QUERIES = ["behemoth definition", "who owns antarctica", "--version", "--help"]
+# With `queryrouter --serve` running: shapes of every kind, and the queries that load the glossary
+SERVED_QUERIES = ["19.2 lb to kg", "17.3 furlongs to fathoms", "15 percent off 80", "behemoth definition",
+                  "who owns antarctica"]
 
 
 def ensure_tools() -> bool:
@@ -87,6 +92,29 @@ def one_query(env: dict[str, str], runs: int) -> None:
         print(f"  {'':12} {query!r:18} queryrouter {ours * 1000:6.1f} ms")
     bare = wall([sys.executable, "-c", "pass"], env, runs)
     print(f"  {'':12} {'(python -c pass)':18}             {bare * 1000:6.1f} ms")
+
+
+def served(env: dict[str, str], runs: int) -> None:
+    """The same kind of runs while a `queryrouter --serve` answers them: each run still starts Python, but
+    hands its query to the server instead of loading pint, lark or the glossary. (The server has answered
+    each query before; a new one costs it well under a millisecond to a few, see benchmarks/run.py.)"""
+    print("one query with `queryrouter --serve` running: median wall time (target: <= 0.7x qalc -t)")
+    with tempfile.TemporaryDirectory(prefix="qr-") as runtime:  # short: a socket's path has ~100 bytes
+        env = {**env, "XDG_RUNTIME_DIR": runtime}
+        server = subprocess.Popen([*QUERYROUTER, "--serve"], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True)
+        assert server.stderr is not None
+        try:
+            assert "answering" in server.stderr.readline(), "queryrouter --serve did not start"
+            for query in SERVED_QUERIES:
+                qalc = wall(["qalc", "-t", query], env, runs)
+                ours = wall([*QUERYROUTER, *query.split()], env, runs)
+                print(f"  {query!r:28} queryrouter {ours * 1000:6.1f} ms  qalc {qalc * 1000:6.1f} ms"
+                      f"  ratio {ours / qalc:.2f}x")
+        finally:
+            server.terminate()
+            print(f"  ({server.communicate(timeout=30)[1].strip().removeprefix('queryrouter: ')}: "
+                  f"{len(SERVED_QUERIES) * (runs + 1)} runs were timed)")
 
 
 def conversions(count: int) -> tuple[bytes, bytes]:
@@ -143,6 +171,7 @@ def main() -> None:
         if args.million:  # first, while this process is small: a child's max RSS can count its parent's
             million(env)
         one_query(env, args.runs)
+        served(env, args.runs)
         for lines in (args.lines, 10 * args.lines):  # the longer run shows the rate once start-up is paid
             batch(env, lines, max(1, args.runs // 5))
 

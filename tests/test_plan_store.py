@@ -144,7 +144,7 @@ def test_a_damaged_calculation_plan_only_costs_speed(tmp_path: Path, damage: str
 
 def test_plans_made_while_the_files_change_are_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     router = Router(strict=True, shipped_plans=False, plan_store=tmp_path / "plans")  # takes the fingerprint
-    monkeypatch.setattr("queryrouter.plan_store._code_fingerprint", lambda: "an upgrade landed")
+    monkeypatch.setattr("queryrouter.plan_store.code_fingerprint", lambda: "an upgrade landed")
     router.route("19.2 lbs to kg")
     assert not list((tmp_path / "plans").glob("*/*.json"))
 

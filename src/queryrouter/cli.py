@@ -1,4 +1,5 @@
-"""The `queryrouter` command: one-shot answers, JSON, explanations, batch runs over JSON Lines, and a REPL.
+"""The `queryrouter` command: one-shot answers, JSON, explanations, batch runs over JSON Lines, a REPL, and
+a resident server that one-shot runs hand their queries to (server.py).
 
 Exit status: 0 answered (every line, in a batch), 1 not answered, 2 usage error.
 Only what a mode needs is imported: --help and --version never load pint, lark or the glossary, and the
@@ -44,6 +45,7 @@ examples:
   queryrouter < queries.txt > out.jsonl    batch: one JSON object per input line, same order
   queryrouter --jobs 4 queries.txt         the same from a file, in 4 worker processes
   queryrouter                              on a terminal: an interactive prompt
+  queryrouter --serve                      stay running; one-shot runs hand it their query (faster)
 
 exit status: 0 answered (in a batch: every line), 1 not answered, 2 usage error
 """
@@ -69,6 +71,7 @@ class Options:
     glossary: list[str] | None = None
     imperial: bool = False
     no_cache: bool = False
+    serve: bool = False
 
 
 def _options(argv: list[str]) -> Options:
@@ -110,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-cache", action="store_true",
                         help="answer every query the long way: no query shapes from $XDG_CACHE_HOME/queryrouter "
                              "or shipped with queryrouter")
+    parser.add_argument("--serve", action="store_true",
+                        help="stay running and answer other runs' one-shot queries (for a launcher that runs "
+                             "queryrouter per query): they skip loading pint, lark and the glossary")
     parser.add_argument("--version", action="version", version=f"queryrouter {__version__}")
     return parser
 
@@ -125,7 +131,7 @@ def _at_least_one(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _options(list(sys.argv[1:] if argv is None else argv))
-        return _run(args, _router(args))
+        return _run(args)
     except BrokenPipeError:  # `queryrouter big.txt | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return EXIT_NOT_ANSWERED
@@ -137,10 +143,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _run(args: Options, router: Router) -> int:
+def _run(args: Options) -> int:
     from_file = len(args.query) == 1 and os.path.isfile(args.query[0])
+    if args.serve:
+        return _serve(args)
     if args.query and not from_file:
-        return one_shot(router, " ".join(args.query), args.json, sys.stdout, explain=args.explain)
+        query = " ".join(args.query)
+        from .server import ask
+
+        reply = ask(_address(args), query, args.json, args.explain)
+        if reply is not None:
+            status, text = reply
+            print(text)
+            return status
+        return one_shot(_router(args), query, args.json, sys.stdout, explain=args.explain)
+    router = _router(args)
     if not args.query and sys.stdin.isatty():
         return repl(router, args.json, explain=args.explain, plain=args.plain or not sys.stdout.isatty())
     if args.explain:
@@ -158,12 +175,43 @@ def _router(args: Options) -> Router:
                   plan_store=None if args.no_cache else default_path(), shipped_plans=not args.no_cache)
 
 
+def _address(args: Options) -> str:
+    """The socket of the server that answers as `_router(args)` would."""
+    from .server import address, file_settings
+
+    return address(["imperial" if args.imperial else "us", f"no_cache={args.no_cache}",
+                    *file_settings(args.glossary or [])])
+
+
+def _serve(args: Options) -> int:
+    """--serve: load everything, then answer other runs' one-shot queries until Ctrl-C or SIGTERM."""
+    from functools import partial
+
+    from .server import serve
+
+    if args.query:
+        _parser().error("--serve takes no query: other runs of queryrouter send theirs")
+    router = _router(args)
+    _warm(router)
+    path = _address(args)
+    served = serve(path, partial(_reply, router), ready=lambda: print(
+        f"queryrouter: answering one-shot queries at {path} (Ctrl-C stops)", file=sys.stderr, flush=True))
+    print(f"queryrouter: stopped after {served} queries", file=sys.stderr)
+    return EXIT_ANSWERED
+
+
 # --- one query ---------------------------------------------------------------------------------------
 
 def one_shot(router: Router, query: str, as_json: bool, out: IO[str], *, explain: bool = False) -> int:
-    text, result = _answer(router, query, as_json, explain)
+    status, text = _reply(router, query, as_json, explain)
     print(text, file=out)
-    return EXIT_ANSWERED if result.ok else EXIT_NOT_ANSWERED
+    return status
+
+
+def _reply(router: Router, query: str, as_json: bool, explain: bool) -> tuple[int, str]:
+    """A one-shot run's exit status and what it prints, in this process or in a server's."""
+    text, result = _answer(router, query, as_json, explain)
+    return EXIT_ANSWERED if result.ok else EXIT_NOT_ANSWERED, text
 
 
 def _answer(router: Router, query: str, as_json: bool, explain: bool) -> tuple[str, Result]:
@@ -383,8 +431,10 @@ def _converse(router: Router, read: Callable[[], str], modes: _Modes, preview: s
 
 
 def _warm(router: Router) -> None:
-    router.route("1 m to cm")
-    router.route("define word")
+    """Load pint, the glossary and the parts of the parser the usual queries use."""
+    router.units, router.glossary  # noqa: B018 (loaded on first use)
+    for query in ("1 furlong to m", "15 * 3", "define word", "who owns antarctica"):
+        router.route(query)
 
 
 def _toolbar_prompt(router: Router) -> tuple[Callable[[], str], Callable[[], None]] | None:

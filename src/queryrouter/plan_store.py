@@ -62,7 +62,7 @@ def fingerprint(paths: list[str]) -> str:
                 if name.endswith(_FINGERPRINTED):
                     stat = os.stat(os.path.join(root, name))
                     stats.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return _hash("\n".join(stats))
+    return text_hash("\n".join(stats))
 
 
 class PlanStore:
@@ -70,9 +70,9 @@ class PlanStore:
 
     def __init__(self, path: str | os.PathLike[str], options: str) -> None:
         self.path = os.fspath(path)
-        self._options = _hash(options)
+        self._options = text_hash(options)
         try:
-            self._code: str | None = _code_fingerprint()
+            self._code: str | None = code_fingerprint()
         except OSError:  # a file vanished while looking: no store for this process
             self._code = None
 
@@ -93,7 +93,7 @@ class PlanStore:
         """Keep `plan` for `shape`, unless the code or data changed since the store was opened. The first
         plan of a new fingerprint removes the old ones of the same options; a full folder starts over."""
         try:
-            if self._code is None or _code_fingerprint() != self._code:
+            if self._code is None or code_fingerprint() != self._code:
                 self._code = None  # the loaded code may be older than the files: keep nothing more
                 return
             text = json.dumps({"shape": shape, "growth": plan.growth, "kind": plan.prepared.KIND,
@@ -116,7 +116,7 @@ class PlanStore:
             pass
 
     def _file(self, shape: str) -> str:
-        return os.path.join(self.path, f"{self._options}-{self._code}", f"{_hash(shape)}.json")
+        return os.path.join(self.path, f"{self._options}-{self._code}", f"{text_hash(shape)}.json")
 
     def _clear_others(self, keep: str) -> None:
         """Plans of an older install with the same options can never be read again."""
@@ -224,7 +224,8 @@ def _walk(top: str, skip: str = "__pycache__") -> list[tuple[str, list[str]]]:
     return found
 
 
-def _code_fingerprint() -> str:
+def code_fingerprint() -> str:
+    """The package's code, grammars and data and the pint and lark installed, by size and time."""
     from .grammar import grammar_dir
 
     here = os.path.dirname(os.path.realpath(__file__))
@@ -260,6 +261,7 @@ def _from_json(kind: str, text: str) -> Prepared | PreparedCalculation:
     raise ValueError(f"a plan of unknown kind {kind!r}")
 
 
-def _hash(text: str) -> str:
+def text_hash(text: str) -> str:
+    """A short name for `text`, fit for a file name."""
     data = text.encode("utf-8", "surrogatepass")
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
