@@ -85,6 +85,7 @@ def alone(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[bytes]
 
 
 def test_a_served_run_prints_and_exits_as_a_run_alone_does(served: Served) -> None:
+    assert os.stat(served.path).st_mode & 0o777 == 0o600, "only this user's runs may connect"
     for args in QUERIES:
         by_server, by_itself = served.run(*args), alone(served.env, *args)
         assert (by_server.stdout.decode(), by_server.returncode) == (by_itself.stdout.decode(), by_itself.returncode)
@@ -94,13 +95,13 @@ def test_a_served_run_prints_and_exits_as_a_run_alone_does(served: Served) -> No
     assert not os.path.exists(served.path), "the socket is removed when the server stops"
 
 
-def test_a_served_run_loads_neither_pint_nor_lark_nor_the_glossary(served: Served) -> None:
+def test_a_served_run_loads_neither_pint_nor_lark_nor_the_glossary_nor_json(served: Served) -> None:
     for args in (["17.3", "furlongs", "to", "fathoms"], ["behemoth", "definition"]):
         done = subprocess.run([sys.executable, "-X", "importtime", "-m", "queryrouter", *args], capture_output=True,
                               env=served.env, timeout=60, check=False)
         assert done.returncode == 0 and done.stdout
         loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.decode().splitlines()}
-        assert not {"pint", "lark", "sqlite3", "queryrouter.glossary"} & loaded
+        assert not {"pint", "lark", "sqlite3", "queryrouter.glossary", "json", "queryrouter.shapes", "socket"} & loaded
     assert "stopped after 2 queries" in served.stop()
 
 

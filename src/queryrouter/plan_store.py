@@ -12,7 +12,8 @@ JSON, never pickles, and are checked when read. A cache that cannot be read or w
 damaged file) only costs speed: the query is answered the long way.
 
 os.path, not pathlib, and JSON files, not SQLite: the command line opens this on every start, and those
-imports would be a sixth of a one-shot run.
+imports would be a sixth of a one-shot run. json and shapes are imported where they are used: a run that
+only needs the fingerprints (one that a server answers: server.py) does without them.
 
 ShippedPlans is the same, learned in advance: the plans of common shapes ("# lb to kg", "#% of #") ship
 with the package in data/plans.txt, built by scripts/build_plans.py, so even the first query of such a
@@ -22,7 +23,6 @@ pint's definitions are those it was built from, checked by content.
 
 from __future__ import annotations
 
-import json
 import mmap
 import os
 import sys
@@ -31,12 +31,11 @@ import zlib
 from _thread import get_ident  # threading's, without importing threading
 from functools import cache
 
-from .shapes import Plan
-
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
     from .arithmetic import PreparedCalculation
     from .prepared import Prepared
+    from .shapes import Plan
 
 MAX_PLANS = 10_000
 _FINGERPRINTED = (".py", ".lark", ".toml", ".txt")
@@ -80,6 +79,10 @@ class PlanStore:
         """The plan stored for `shape`, or None (never stored, stale, damaged, or unreadable)."""
         if self._code is None:
             return None
+        import json
+
+        from .shapes import Plan
+
         try:
             with open(self._file(shape), encoding="utf-8") as handle:
                 stored = json.load(handle)
@@ -92,6 +95,8 @@ class PlanStore:
     def put(self, shape: str, plan: Plan) -> None:
         """Keep `plan` for `shape`, unless the code or data changed since the store was opened. The first
         plan of a new fingerprint removes the old ones of the same options; a full folder starts over."""
+        import json
+
         try:
             if self._code is None or code_fingerprint() != self._code:
                 self._code = None  # the loaded code may be older than the files: keep nothing more
@@ -156,6 +161,10 @@ class ShippedPlans:
 
     def get(self, shape: str) -> Plan | None:
         """The plan shipped for `shape`, or None."""
+        import json
+
+        from .shapes import Plan
+
         try:
             found = self._line(json.dumps(shape))
             if found is None:

@@ -5,7 +5,7 @@ it hands its query over a Unix socket instead of loading them itself.
 The socket is named by a hash of everything that decides the answers (the code, grammars and data, pint
 and lark, the unit options, the glossary files and their times), so a client only reaches a server that
 answers exactly as it would itself. Without one (no socket, a stale one, a server that does not answer in
-time) the client answers in its own process. Only a client that finds a socket file imports `socket`.
+time) the client answers in its own process. Only a client that finds a socket file loads a socket module.
 
 One query per connection: the client sends a byte for the output mode, then the query (UTF-8), and closes
 its side; the server replies with a byte for the exit status, then the text to print.
@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a one-shot run imports this module
 if TYPE_CHECKING:
-    import socket
+    import _socket
 
 Answer = Callable[[str, bool, bool], "tuple[int, str]"]
 """(query, as JSON, explained) -> (exit status, text to print): what the server runs for each request."""
@@ -55,19 +55,24 @@ def file_settings(paths: Sequence[str]) -> list[str]:
 
 def ask(path: str, query: str, as_json: bool, explain: bool) -> tuple[int, str] | None:
     """The server's (exit status, text) for `query`, or None when no server at `path` answers."""
-    if not os.path.exists(path):  # the usual case, found without importing socket
+    if not os.path.exists(path):  # the usual case, found without importing a socket module
         return None
-    import socket
+    import _socket  # socket's C core: socket.py's import (enum, selectors) is a sixth of a served run
 
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.settimeout(TIMEOUT)
-            connection.connect(path)
-            connection.sendall(_mode(as_json, explain) + query.encode("utf-8", "surrogatepass"))
-            connection.shutdown(socket.SHUT_WR)
-            reply = _receive(connection)
+        connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     except (OSError, AttributeError):  # AttributeError: no AF_UNIX on this platform
         return None
+    try:
+        connection.settimeout(TIMEOUT)
+        connection.connect(path)
+        connection.sendall(_mode(as_json, explain) + query.encode("utf-8", "surrogatepass"))
+        connection.shutdown(_socket.SHUT_WR)
+        reply = _receive(connection)
+    except OSError:
+        return None
+    finally:
+        connection.close()
     if not reply or reply[:1] not in b"0123456789":
         return None
     return int(reply[:1]), reply[1:].decode("utf-8", "surrogatepass")
@@ -116,6 +121,7 @@ def serve(path: str, answer: Answer, ready: Callable[[], None] = lambda: None) -
         server = Server(path, Handler)
     except OSError as error:  # "AF_UNIX path too long" does not say which path
         raise OSError(f"cannot answer at {path}: {error}") from error
+    os.chmod(path, 0o600)  # only this user's runs may connect
     mine = os.stat(path).st_ino
     in_main = threading.current_thread() is threading.main_thread()  # only it may set a signal handler
     previous = signal.signal(signal.SIGTERM, _stop) if in_main else None
@@ -136,7 +142,7 @@ def serve(path: str, answer: Answer, ready: Callable[[], None] = lambda: None) -
     return served
 
 
-def _receive(connection: socket.socket, limit: int | None = None) -> bytes:
+def _receive(connection: _socket.socket, limit: int | None = None) -> bytes:
     """Everything the other side sends until it closes its side, or just over `limit` bytes."""
     parts, size = [], 0
     while (limit is None or size <= limit) and (part := connection.recv(1 << 16)):
