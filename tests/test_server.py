@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from queryrouter import server
+from queryrouter import cli, server
 
 COMMAND = [sys.executable, "-m", "queryrouter"]
 QUERIES = [
@@ -159,7 +159,7 @@ def test_a_stale_socket_is_answered_around_and_replaced(short_path: Path) -> Non
     assert "stopped after 1 queries" in replacing.stop()
 
 
-@pytest.mark.parametrize("reply", [b"", b"x not a status", None])
+@pytest.mark.parametrize("reply", [b"", b"x not a status", b"0 20\ncut short", b"0\n19.2 lb", None])
 def test_a_server_that_does_not_answer_properly_is_not_trusted(short_path: Path, reply: bytes | None) -> None:
     path = str(short_path / "odd.sock")
     with socket.socket(socket.AF_UNIX) as listener:
@@ -169,6 +169,8 @@ def test_a_server_that_does_not_answer_properly_is_not_trusted(short_path: Path,
         def answer_once() -> None:
             connection, _ = listener.accept()
             with connection:
+                while connection.recv(1 << 16):  # the whole request, as a server reads it
+                    pass
                 if reply is None:  # hangs past the client's patience
                     threading.Event().wait(1.0)
                 else:
@@ -186,3 +188,13 @@ def test_a_server_that_does_not_answer_properly_is_not_trusted(short_path: Path,
 
 def test_no_socket_file_means_no_server(tmp_path: Path) -> None:
     assert server.ask(str(tmp_path / "absent.sock"), "5 kg to lb", False, False) is None
+
+
+def test_a_fingerprint_that_fails_means_no_server(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    def vanished() -> str:
+        raise FileNotFoundError("a package file went away during an upgrade")
+
+    monkeypatch.setattr("queryrouter.plan_store.code_fingerprint", vanished)
+    assert cli.main(["19.2", "lbs", "to", "kg"]) == 0
+    assert capsys.readouterr().out.strip() == "19.2 lb = 8.709 kg"

@@ -149,9 +149,7 @@ def _run(args: Options) -> int:
         return _serve(args)
     if args.query and not from_file:
         query = " ".join(args.query)
-        from .server import ask
-
-        reply = ask(_address(args), query, args.json, args.explain)
+        reply = _ask_server(args, query)
         if reply is not None:
             status, text = reply
             print(text)
@@ -181,6 +179,16 @@ def _address(args: Options) -> str:
 
     return address(["imperial" if args.imperial else "us", f"no_cache={args.no_cache}",
                     *file_settings(args.glossary or [])])
+
+
+def _ask_server(args: Options, query: str) -> tuple[int, str] | None:
+    """What a `queryrouter --serve` with the same settings answers, or None without one."""
+    from .server import ask
+
+    try:
+        return ask(_address(args), query, args.json, args.explain)
+    except OSError:  # a package file vanished while being fingerprinted (an upgrade under way)
+        return None
 
 
 def _serve(args: Options) -> int:

@@ -8,7 +8,7 @@ answers exactly as it would itself. Without one (no socket, a stale one, a serve
 time) the client answers in its own process. Only a client that finds a socket file loads a socket module.
 
 One query per connection: the client sends a byte for the output mode, then the query (UTF-8), and closes
-its side; the server replies with a byte for the exit status, then the text to print.
+its side; the server replies with a line of the exit status and the text's length, then the text to print.
 """
 
 from __future__ import annotations
@@ -73,9 +73,11 @@ def ask(path: str, query: str, as_json: bool, explain: bool) -> tuple[int, str] 
         return None
     finally:
         connection.close()
-    if not reply or reply[:1] not in b"0123456789":
-        return None
-    return int(reply[:1]), reply[1:].decode("utf-8", "surrogatepass")
+    header, _, text = reply.partition(b"\n")
+    status, _, length = header.partition(b" ")
+    if not (status.isdigit() and length.isdigit() and int(length) == len(text)):
+        return None  # not our server's reply, or cut short
+    return int(status), text.decode("utf-8", "surrogatepass")
 
 
 def _mode(as_json: bool, explain: bool) -> bytes:
@@ -107,7 +109,8 @@ def serve(path: str, answer: Answer, ready: Callable[[], None] = lambda: None) -
                 return  # no reply: the client answers itself
             flags = request[0] - ord("0")
             status, text = answer(request[1:].decode("utf-8", "surrogatepass"), bool(flags & 1), bool(flags & 2))
-            self.request.sendall(b"%d" % status + text.encode("utf-8", "surrogatepass"))
+            body = text.encode("utf-8", "surrogatepass")
+            self.request.sendall(b"%d %d\n" % (status, len(body)) + body)
             with count_lock:
                 served += 1
 
