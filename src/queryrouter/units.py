@@ -88,6 +88,7 @@ class Units:
         self._currencies = frozenset(data["currencies"])
         self._aliases = {key: self._expression(value) for key, value in data["aliases"].items()}
         self._temperature = {key: self._expression(value) for key, value in data["temperature"].items()}
+        self._second = {key: self._expression(value) for key, value in data["second_readings"].items()}
         self._bare_degrees = frozenset(data["bare_degrees"])
         self._temperature.update(dict.fromkeys(self._bare_degrees, self._expression("degree_Fahrenheit")))
         self._display: dict[str, str] = data["display"]
@@ -185,6 +186,12 @@ class Units:
 
     def _temperature_name(self, word: str) -> pint.Unit | None:
         return self._temperature.get(word.lower())
+
+    def second_reading(self, match: UnitMatch) -> UnitMatch | None:
+        """The unit `match`'s words name when their first reading does not convert ("nm" beside a torque is
+        the newton metre): see [second_readings] in unit_aliases.toml."""
+        unit = self._second.get(match.spelled.lower())
+        return None if unit is None else UnitMatch(unit, match.used, match.spelled)
 
     def is_bare_degree(self, spelled: str) -> bool:
         """Whether `spelled` is a degree that names no scale ("degrees", "°"): see bare_degrees."""

@@ -8,6 +8,7 @@ The decisions become a Prepared conversion (prepared.py), which turns the amount
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -273,25 +274,35 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
             suggestions = tuple(units.suggest(words[0]))
             hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
             raise Refusal(Status.UNKNOWN_UNIT, f"Unknown unit {words[0]!r}.{hint}", suggestions)
-    return _lowercased([m for m in sources if m], [m for m in targets if m], units, notes)
+    return _reread([m for m in sources if m], [m for m in targets if m], units, notes)
 
 
-def _lowercased(sources: list[UnitMatch], targets: list[UnitMatch], units: Units,
-                notes: list[str]) -> tuple[list[UnitMatch], list[UnitMatch]]:
-    """"500 MG to G", "20 MS to S", "6 FT to M": a unit in capitals that does not convert to the other
-    side, where its lowercase spelling would, is that spelling (pint reads G as gauss, S as siemens and M
-    as molar). Case is kept wherever it converts: "5 MW to kW" stays megawatts."""
+def _reread(sources: list[UnitMatch], targets: list[UnitMatch], units: Units,
+            notes: list[str]) -> tuple[list[UnitMatch], list[UnitMatch]]:
+    """A unit that does not convert to the other side is read another way where that way converts: in
+    lowercase ("500 MG to G", "20 MS to S", "6 FT to M": pint reads G as gauss, S as siemens and M as
+    molar), or by its second reading ("100 nm to ft lbs": the newton metre). The first reading is kept
+    wherever it converts: "5 MW to kW" stays megawatts, "500 nm to inches" nanometres."""
     if len(sources) != 1 or len(targets) != 1 or _converts(sources[0].unit, targets[0].unit, units):
         return sources, targets
     source, target = sources[0], targets[0]
-    for tried in ((source, _lower(target, units)), (_lower(source, units), target),
-                  (_lower(source, units), _lower(target, units))):
+    for tried in itertools.product(_readings(source, units), _readings(target, units)):
         if tried != (source, target) and _converts(tried[0].unit, tried[1].unit, units):
             for before, after in zip((source, target), tried):
                 if after is not before:
-                    notes.append(f"read {before.spelled!r} as {after.spelled!r}")
+                    shown = after.spelled if after.spelled != before.spelled else units.symbol(after.unit)
+                    notes.append(f"read {before.spelled!r} as {shown!r}")
             return [tried[0]], [tried[1]]
     return sources, targets
+
+
+def _readings(match: UnitMatch, units: Units) -> list[UnitMatch]:
+    """`match`, then its other readings: its lowercase spelling and its second reading, where it has them."""
+    readings = [match]
+    for other in (_lower(match, units), units.second_reading(match)):
+        if other is not None and other not in readings:
+            readings.append(other)
+    return readings
 
 
 def _lower(match: UnitMatch, units: Units) -> UnitMatch:
