@@ -30,6 +30,10 @@ _IMPERIAL = {"cup": "imperial_cup", "pint": "imperial_pint", "quart": "imperial_
 _POWER_WORDS = {"square": 2, "sq": 2, "sq.": 2, "cubic": 3, "cu": 3, "cu.": 3}
 _POSTFIX_POWERS = {"squared": 2, "square": 2, "sq": 2, "cubed": 3, "cube": 3}  # "meters squared"
 _QUALIFIERS = frozenset({"uk", "imperial", "us", "troy", "metric", "nautical"})  # "gallons uk"
+# English words of a letter or two that pint reads as units (a year, technical atmospheres, inches,
+# attoseconds, attometres, picometres): beside a unit they are words, not a unit left over ("10 kg to lb
+# in a bag"), while "oz", "ft" or "kg" left over would change the answer.
+_SHORT_WORDS = frozenset({"a", "at", "in", "as", "am", "pm"})
 _POWER_SUFFIX_RE = re.compile(r"^(.+?)(\^?[23²³])$")
 _POWER_SUFFIX = {"2": 2, "3": 3, "²": 2, "³": 3}
 _IMPERIAL_RE = re.compile(r"\b(" + "|".join(_IMPERIAL) + r")\b")
@@ -175,7 +179,7 @@ class Units:
         if lowered in _QUALIFIERS or lowered in _POSTFIX_POWERS or lowered in _POWER_WORDS:
             return True
         match = self.resolve((word,))
-        return match is not None and bool(self.kind(match.unit)) and len(word) > 2
+        return match is not None and bool(self.kind(match.unit)) and lowered not in _SHORT_WORDS
 
     def _qualified(self, words: tuple[str, ...]) -> pint.Unit | None:
         """A unit with its qualifier after it ("gallons uk", "ounces troy", "tons metric"), read as the alias

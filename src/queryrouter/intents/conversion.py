@@ -183,7 +183,7 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
     for piece in request.source:
         if abs(piece.value) > LARGEST:
             raise Refusal(Status.INVALID_NUMBER, "The number is too large to be a measurement.")
-    request = _unbare(request, units)
+    request = _compound_target(_unbare(request, units), units)
     sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), notes)
     if sources is None or targets is None:
         return None
@@ -332,6 +332,26 @@ def _unbare(request: Conversion, units: Units) -> Conversion:
     if goal is None or goal.used < len(rest) or not units.kind(goal.unit):
         return request
     return replace(request, source=(replace(piece, words=piece.words[:first.used]),), target=(rest,), bare=False)
+
+
+def _compound_target(request: Conversion, units: Units) -> Conversion:
+    """"5 kg to lb oz", "180 cm to feet inches": a target phrase that is wholly two or more different units
+    of one kind asks for them together, as "lb and oz" does."""
+    if len(request.target) != 1:
+        return request
+    phrases, rest = [], request.target[0]
+    while rest:
+        match = units.resolve(rest)
+        if match is None:
+            return request
+        phrases.append(rest[:match.used])
+        rest = rest[match.used:]
+    found = [units.resolve(phrase) for phrase in phrases]
+    named = [match.unit for match in found if match is not None]
+    if (len(named) < 2 or len(named) < len(phrases) or len(set(named)) < len(named) or not units.kind(named[0])
+            or units.is_temperature(named[0]) or not all(units.compatible(named[0], unit) for unit in named)):
+        return request
+    return replace(request, target=tuple(phrases))
 
 
 def _celsius(match: UnitMatch, units: Units, notes: list[str]) -> UnitMatch:
