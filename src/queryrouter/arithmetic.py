@@ -11,8 +11,9 @@ marked inexact, so the answer says "≈" instead of pretending.
 from __future__ import annotations
 
 import math
+import sys
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Context, Decimal
 from fractions import Fraction
 
@@ -435,7 +436,7 @@ def evaluate(node: Node) -> tuple[Fraction, bool]:
     return value, exact
 
 
-_LOGARITHMS = {"log ": 1.0, "ln ": math.log(10)}  # each one's log10 multiplier
+_LOGARITHMS = {"log ": math.log10, "ln ": math.log}
 
 
 def _logarithm(value: Fraction, op: str) -> tuple[Fraction, bool]:
@@ -450,7 +451,20 @@ def _logarithm(value: Fraction, op: str) -> tuple[Fraction, bool]:
         digits = len(str(power)) - 1
         if power == 10**digits:  # 1000 or 1/1000
             return Fraction(digits if denominator == 1 else -digits), True
-    return Fraction(_log10(value) * _LOGARITHMS[op]), False
+    return Fraction(_logarithm_of(value, _LOGARITHMS[op])), False
+
+
+def _logarithm_of(value: Fraction, logarithm: Callable[[float], float]) -> float:
+    """math.log or math.log10 of a positive Fraction of any size: of its float where it has one (ln e is
+    1, not 0.999999999999998 as log10 e × ln 10 is), else of its numerator less of its denominator (math's
+    logarithms take whole numbers of any size)."""
+    try:
+        as_float = float(value)
+    except OverflowError:
+        as_float = math.inf
+    if sys.float_info.min <= as_float < math.inf:
+        return logarithm(as_float)
+    return logarithm(value.numerator) - logarithm(value.denominator)
 
 
 def _divide(left: Fraction, right: Fraction) -> Fraction:

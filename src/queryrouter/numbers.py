@@ -49,8 +49,9 @@ def parse_decimal(text: str) -> Fraction:
 
 def parse_number_words(text: str, start: Fraction | None = None) -> Fraction:
     """Read "two and a half", "half a", "a dozen", "twenty one"; `start` is a number typed before them
-    ("1.5 million", "1 and a half"). "and" starts a new part that is added ("two and a half" = 2 + 1/2)."""
-    total, current = Fraction(0), start
+    ("1.5 million", "1 and a half"). "and" starts a new part that is added ("two and a half" = 2 + 1/2).
+    A scale word after another multiplies the group it closed: "a thousand thousand" is a million."""
+    total, current, banked = Fraction(0), start, Fraction(0)  # banked: the group the last scale word closed
     last = "number" if start is not None else ""
     for word in text.lower().replace("-", " ").split():
         if word == "and":
@@ -67,10 +68,11 @@ def parse_number_words(text: str, start: Fraction | None = None) -> Fraction:
         elif word in MULTIPLIER:
             current = (Fraction(1) if current is None else current) * MULTIPLIER[word]
             last = "hundred" if word == "hundred" else "multiplier"
+        elif last == "scale":  # "a thousand thousand" is a million, "one million million" a trillion
+            total, banked = total - banked + banked * SCALE[word], banked * SCALE[word]
         else:
-            if last == "scale":  # "two thousand thousand"
-                raise InvalidNumber(f"{text!r} is not a number")
-            total, current, last = total + (Fraction(1) if current is None else current) * SCALE[word], None, "scale"
+            banked = (Fraction(1) if current is None else current) * SCALE[word]
+            total, current, last = total + banked, None, "scale"
     return total + (current or 0)
 
 

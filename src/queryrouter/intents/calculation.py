@@ -182,7 +182,7 @@ class _Reader(Transformer):
         return leaf(parse_decimal(whole) + parse_fraction(part))
 
     def word_number(self, token: Token) -> Node:
-        return leaf(parse_number_words(token))
+        return leaf(parse_number_words(str(token)))
 
     def word_fraction(self, *tokens: Token) -> Node:
         """"two thirds", "a quarter", "half": shown and computed as the fraction 2/3, 1/4, 1/2."""

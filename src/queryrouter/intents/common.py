@@ -23,7 +23,7 @@ class NumberReader(Transformer):
         return parse_decimal(whole) + parse_fraction(part)
 
     def word_number(self, token: Token) -> Fraction:
-        return parse_number_words(token)
+        return parse_number_words(str(token))
 
     def scaled_number(self, number: Token, words: Token) -> Fraction:
         return parse_number_words(words, start=parse_decimal(number))
