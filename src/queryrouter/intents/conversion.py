@@ -250,7 +250,7 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
     if not any(sources) and not any(targets):
         return None, None
     matches = [*sources, *targets]
-    if not typed and any(m is None or m.used < len(w) for w, m in zip(phrases, matches)):
+    if not typed and not all(_plainly_units(w, m) for w, m in zip(phrases, matches)):
         return None, None
     if request.bare and (not digits or any(m is None or m.used < len(w) or not units.kind(m.unit)
                                            for w, m in zip(phrases, matches))):
@@ -275,6 +275,12 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
             hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
             raise Refusal(Status.UNKNOWN_UNIT, f"Unknown unit {words[0]!r}.{hint}", suggestions)
     return _reread([m for m in sources if m], [m for m in targets if m], units, notes)
+
+
+def _plainly_units(words: tuple[str, ...], match: UnitMatch | None) -> bool:
+    """Whether a phrase is a unit, or a unit and an ingredient ("grams sugar"): what a query without an
+    amount must hold to be read as a conversion ("cups to grams sugar", not "second to none")."""
+    return match is not None and (match.used == len(words) or _ingredient(words[match.used:], []) is not None)
 
 
 def _reread(sources: list[UnitMatch], targets: list[UnitMatch], units: Units,
