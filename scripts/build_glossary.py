@@ -210,6 +210,8 @@ class Synset:
     words: list[str]
     definition: str
     examples: list[str]
+    lexfile: int = 0
+    lex_ids: list[int] = field(default_factory=list)  # each word's lex_id: with lexfile, its sense key
     antonyms: list[tuple[int, str, int, int]] = field(default_factory=list)  # (src word, pos, offset, dst word)
     similar: list[tuple[str, int]] = field(default_factory=list)  # (pos, offset): "beautiful" ~ "lovely"
 
@@ -245,10 +247,11 @@ def parse_synset(line: str) -> Synset:
     fields = head.split()
     word_count = int(fields[3], 16)
     words = [re.sub(r"\(\w+\)$", "", fields[4 + 2 * i]) for i in range(word_count)]
+    lex_ids = [int(fields[5 + 2 * i], 16) for i in range(word_count)]
     at = 4 + 2 * word_count
     pointer_count = int(fields[at])
     definition, examples = split_gloss(gloss)
-    synset = Synset(fields[2], int(fields[0]), words, definition, examples)
+    synset = Synset(fields[2], int(fields[0]), words, definition, examples, int(fields[1]), lex_ids)
     for i in range(pointer_count):
         symbol, offset, pos, source_target = fields[at + 1 + 4 * i : at + 5 + 4 * i]
         if symbol == "!":
@@ -278,10 +281,46 @@ def read_wordnet(archive: Path, normalize_key: Callable[[str], str]) -> WordNet:
                 inflected, *bases = line.split()
                 exceptions.extend((POS_NAMES[pos], normalize_key(inflected), normalize_key(b)) for b in bases)
         counts: dict[str, int] = defaultdict(int)
+        sense_numbers: dict[str, int] = {}
         for line in wordnet_lines(tar, "cntlist.rev"):
-            sense_key, _, tag_count = line.split()
+            sense_key, sense_number, tag_count = line.split()
             counts[normalize_key(sense_key.partition("%")[0])] += int(tag_count)
-    return WordNet(synsets, dict(sense_order), sorted(set(exceptions)), dict(counts))
+            sense_numbers[sense_key] = int(sense_number)
+    ordered = {key: in_sense_order(key, senses, synsets, sense_numbers, normalize_key)
+               for key, senses in sense_order.items()}
+    return WordNet(synsets, ordered, sorted(set(exceptions)), dict(counts))
+
+
+def in_sense_order(key: str, senses: list[tuple[str, int]], synsets: dict[tuple[str, int], Synset],
+                   sense_numbers: dict[str, int], normalize_key: Callable[[str], str]) -> list[tuple[str, int]]:
+    """A headword's senses in WordNet's order: by part of speech, then by sense number. This sdist's index
+    files list a word's synsets in another order ("happy" began with "marked by good fortune", its third
+    sense); cntlist.rev gives the sense number of every sense that was ever tagged, which are a word's
+    first senses, and the others keep the index's order after them."""
+    pos_rank = {pos: i for i, (pos, _) in enumerate(POS_FILES)}
+
+    def number(position: int, sense: tuple[str, int]) -> tuple[int, int, int]:
+        known = sense_numbers.get(sense_key_of(key, synsets[sense], synsets, normalize_key) or "")
+        return pos_rank[sense[0]], known if known is not None else 1_000_000, position
+
+    return [sense for _, sense in sorted(enumerate(senses), key=lambda item: number(*item))]
+
+
+SS_TYPES = {"n": 1, "v": 2, "a": 3, "r": 4, "s": 5}
+
+
+def sense_key_of(key: str, synset: Synset, synsets: dict[tuple[str, int], Synset],
+                 normalize_key: Callable[[str], str]) -> str | None:
+    """WordNet's sense key of headword `key` in `synset` (senseidx(5)): lemma%ss_type:lex_filenum:lex_id,
+    then for an adjective satellite the first word of its head synset and that word's lex_id."""
+    for word, lex_id in zip(synset.words, synset.lex_ids):
+        if normalize_key(word) == key:
+            head = ":"
+            if synset.pos == "s" and synset.similar:
+                central = synsets[synset.similar[0]]
+                head = f"{central.words[0].lower()}:{central.lex_ids[0]:02d}"
+            return f"{word.lower()}%{SS_TYPES[synset.pos]}:{synset.lexfile:02d}:{lex_id:02d}:{head}"
+    return None
 
 
 # --- Factbook ------------------------------------------------------------------------------------
