@@ -274,3 +274,13 @@ def test_adjective_synonyms_include_similar_synsets(lex: Lexicon) -> None:
     found = lex.lookup_word("beautiful")
     assert found is not None
     assert {"gorgeous", "lovely", "pretty"} <= set(found.entry.synonyms)
+
+
+@pytest.mark.parametrize("subject", ["one of us", "what does the bible tell us about love", "help us"])
+def test_us_without_the_or_a_facet_is_the_pronoun(lex: Lexicon, subject: str) -> None:
+    assert all(match.term != "United States" for match in lex.topics(subject))
+
+
+@pytest.mark.parametrize(("subject", "facet"), [("the us", None), ("us", "capital"), ("us", "population")])
+def test_the_us_or_us_with_a_facet_is_the_united_states(lex: Lexicon, subject: str, facet: str | None) -> None:
+    assert lex.topics(subject, facet)[0].term == "United States"

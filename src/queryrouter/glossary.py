@@ -179,8 +179,9 @@ class Glossary:
         return list(dict.fromkeys(terms))[:limit]
 
     def _scored_entries(self, query: str) -> list[tuple[int, float]]:
-        """(position, score) of entries whose keys answer `query`: whole keys inside the query (or the
-        query inside a key) score 85-100, reordered words (token_sort_ratio) count when close."""
+        """(position, score) of entries whose keys answer `query`: a whole key inside the query scores
+        85-100, the query inside a key 75-90 (so "what is grass" is the dictionary's grass, not "touch
+        grass"), and reordered words (token_sort_ratio) count when close."""
         from rapidfuzz import fuzz, process
 
         best: dict[int, float] = {}
@@ -192,8 +193,10 @@ class Glossary:
         for key, position in self._keyed:
             if key == query:
                 score = 100.0
-            elif f" {key} " in padded or padded in f" {key} ":
-                score = 85.0 + 15.0 * min(len(key), len(query)) / max(len(key), len(query))
+            elif f" {key} " in padded:  # the question names the term: "who is a simp"
+                score = 85.0 + 15.0 * len(key) / len(query)
+            elif padded in f" {key} ":  # the question names part of the term: "grass" in "touch grass"
+                score = 75.0 + 15.0 * len(query) / len(key)  # below a dictionary's whole-word match (90)
             else:
                 continue
             best[position] = max(best.get(position, 0.0), score)

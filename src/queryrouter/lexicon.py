@@ -83,6 +83,7 @@ STOPWORDS = frozenset(
 # ... sky blue flowers") does not explain or instruct, so such questions get no full-text matches.
 EXPLANATION_LEADS = frozenset({"why", "how"})
 # Short names the Factbook does not list ("capital of uk"); not "britain", a part of "great britain".
+UNITED_STATES = "united states"
 ABBREVIATIONS = {"st": "saint", "mt": "mount", "ft": "fort", "uk": "united kingdom", "holland": "netherlands"}
 SUMMARY_CHARS = 300
 FTS_LIMIT = 10
@@ -368,6 +369,10 @@ class Lexicon:
         if facet is not None and facet not in FACETS:
             raise ValueError(f"unknown facet {facet!r}; expected one of {sorted(FACETS)}")
         tokens = [ABBREVIATIONS.get(t, t) for t in _tokens(subject)][:MAX_SUBJECT_TOKENS]
+        # "the us", and "us" in a question about a country's facts ("capital of us", "us population"), is
+        # the United States; elsewhere it is the pronoun ("one of us", "what does the bible tell us").
+        tokens = [UNITED_STATES if t == "us" and (facet is not None or tokens[i - 1:i] == ["the"]) else t
+                  for i, t in enumerate(tokens)]
         ignored = STOPWORDS | FACET_WORDS.get(facet or "", frozenset())
         content = list(dict.fromkeys(t for t in tokens if t not in ignored))
         if not content:
@@ -383,7 +388,9 @@ class Lexicon:
         "roman empire"), except that a Factbook entity inside a WordNet name still counts."""
         found: list[TopicMatch] = []
         named: list[tuple[int, int]] = []
-        for lookup in (lambda span, coverage: self._entity_topics(span, coverage, facet), self._headword_topics):
+        person = tokens[0] in ("who", "whom", "whose")  # "who is lincoln" asks for a person, not a car
+        for lookup in (lambda span, coverage: self._entity_topics(span, coverage, facet),
+                       lambda span, coverage: self._headword_topics(span, coverage, person)):
             tried: set[str] = set()  # a repeated phrase is looked up once: its longest-first use already counts
             for start, end in _spans(len(tokens)):
                 words = [t for t in tokens[start:end] if t in content]
@@ -408,25 +415,27 @@ class Lexicon:
             found.append(TopicMatch(name, summary, round(100 * coverage, 1), "factbook", answered))
         return found
 
-    def _headword_topics(self, key: str, coverage: float) -> list[TopicMatch]:
-        """WordNet noun senses of a headword, proper nouns first; common nouns only if they are the
-        whole subject or a term of several words (a common word inside a longer question is not its
-        topic, but "dependent variables" in "independent and dependent variables axis" is)."""
+    def _headword_topics(self, key: str, coverage: float, person: bool = False) -> list[TopicMatch]:
+        """WordNet noun senses of a headword in WordNet's order, most common first ("what is depression" is
+        the mental state before the Great Depression), proper nouns first when the question asks `who`;
+        common nouns only if they are the whole subject or a term of several words (a common word inside
+        a longer question is not its topic, but "dependent variables" in "independent and dependent
+        variables axis" is)."""
         rows = self._noun_senses(key)
         head, _, last = key.rpartition(" ")
         if not rows and head:  # the plural of a term of several words: "dependent variables"
             for base, pos in self._base_forms(last):
                 if pos == "noun" and (rows := self._noun_senses(f"{head} {base}")):
                     break
-        ordered = sorted(rows, key=lambda row: row[0] == row[0].lower())  # stable: proper nouns first
         common = any(display == display.lower() for display, _ in rows)
         if coverage < 1.0 and not head and (len(key) < 3 or common):
             # Part of a longer question, a word that is also a common noun ("price" in "iphone 15 price")
             # or a letter ("x" in "1337 x") is not its topic, even if some person or letter bears the name.
             return []
         return [
-            TopicMatch(display, shorten(definition), round((95 if proper else 90) * coverage - rank, 1), "wordnet", None)
-            for rank, (display, definition) in enumerate(ordered)
+            TopicMatch(display, shorten(definition), round((95 if proper and person else 90) * coverage - rank, 1),
+                       "wordnet", None)
+            for rank, (display, definition) in enumerate(rows)
             if (proper := display != display.lower()) or coverage == 1.0 or head
         ]
 
