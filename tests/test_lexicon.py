@@ -284,3 +284,9 @@ def test_us_without_the_or_a_facet_is_the_pronoun(lex: Lexicon, subject: str) ->
 @pytest.mark.parametrize(("subject", "facet"), [("the us", None), ("us", "capital"), ("us", "population")])
 def test_the_us_or_us_with_a_facet_is_the_united_states(lex: Lexicon, subject: str, facet: str | None) -> None:
     assert lex.topics(subject, facet)[0].term == "United States"
+
+
+@pytest.mark.parametrize("word", ["would", "their", "shall", "towards"])
+def test_function_words_get_no_typo_guess_nor_suggestions(lex: Lexicon, word: str) -> None:
+    assert lex.lookup_word(word) is None
+    assert lex.suggest(word) == []

@@ -79,12 +79,25 @@ STOPWORDS = frozenset(
     "a an the of in on at to for from by with about and or is are was were be been does do did what who whom "
     "whose which when where why how tell me us about any some this that these those it its s".split()
 )
+# Pronouns, determiners, modal verbs, conjunctions and prepositions: WordNet defines none of them (only
+# nouns, verbs, adjectives and adverbs), so a misspelling guess for one is always another word ("would"
+# is not "world", "their" not "Theia"), and in a question they are not its subject. Those that are also
+# nouns (can, may, will, might, must, till) are left out: they have entries of their own.
+FUNCTION_WORDS = frozenset(
+    "and or but nor yet for of in on at to from by with without within about above below under over into "
+    "onto upon through throughout toward towards until unless whether because although though while "
+    "whereas since than as if then that this these those which who whom whose what where when why how i me "
+    "my mine myself you your yours yourself yourselves he him his himself she her hers herself it its itself "
+    "we us our ours ourselves they them their theirs themselves would could should shall is are was were be "
+    "been being do does did have has had y'all".split()
+)
 # "why is the sky blue", "how do magnets work": a dictionary gloss that merely holds the words ("blue poppy:
 # ... sky blue flowers") does not explain or instruct, so such questions get no full-text matches.
 EXPLANATION_LEADS = frozenset({"why", "how"})
 # Short names the Factbook does not list ("capital of uk"); not "britain", a part of "great britain".
 UNITED_STATES = "united states"
-ABBREVIATIONS = {"st": "saint", "mt": "mount", "ft": "fort", "uk": "united kingdom", "holland": "netherlands"}
+ABBREVIATIONS = {"st": "saint", "mt": "mount", "ft": "fort", "uk": "united kingdom", "holland": "netherlands",
+                 "ww1": "world war i", "wwi": "world war i", "ww2": "world war ii", "wwii": "world war ii"}
 SUMMARY_CHARS = 300
 FTS_LIMIT = 10
 
@@ -218,7 +231,7 @@ class Lexicon:
         if not key:
             return None
         entry = self._entry(key)
-        if entry is not None:
+        if entry is not None and not self._rather_inflected(key, entry):
             return WordMatch(entry, word, "exact", 100.0)
         bases = self._base_forms(key)
         for base, pos in bases:
@@ -226,13 +239,25 @@ class Lexicon:
             entry = self._entry(base, tuple(dict.fromkeys(kind for other, kind in bases if other == base)))
             if entry is not None and any(sense.pos == pos for sense in entry.senses):
                 return WordMatch(entry, word, "inflection", 95.0)
+        if key in FUNCTION_WORDS:
+            return None
         return self._fuzzy_match(word, key)
+
+    def _rather_inflected(self, key: str, entry: WordEntry) -> bool:
+        """Whether an irregular form is meant as the word it inflects though it has an entry of its own:
+        "ate" is eat, not the goddess Ate; "men" man, "teeth" tooth. Only when its own entry is a proper
+        noun or a single sense, and the word it inflects is more frequent: "rose" and "better" keep theirs."""
+        if len(entry.senses) > 1 and entry.term == entry.term.lower():
+            return False
+        bases = [base for base, _ in self._query("SELECT base, pos FROM morph_exception WHERE inflected = ?", (key,))]
+        frequency = self._frequencies([key, *bases])
+        return any(frequency[base] > frequency[key] for base in bases)
 
     def suggest(self, word: str, limit: int = 5) -> list[str]:
         """"Did you mean" headwords, best first: only words within the typo allowance (at least one
         edit), so an unknown foreign word gets no suggestions rather than far-fetched ones."""
         key = normalize_key(word)
-        if len(key) < 3:
+        if len(key) < 3 or key in FUNCTION_WORDS:
             return []
         candidates = self._typo_candidates(key, floor=1)
         return list(_unique(self._display(c.key) for c in candidates if c.key != key))[:limit]
@@ -373,7 +398,7 @@ class Lexicon:
         # the United States; elsewhere it is the pronoun ("one of us", "what does the bible tell us").
         tokens = [UNITED_STATES if t == "us" and (facet is not None or tokens[i - 1:i] == ["the"]) else t
                   for i, t in enumerate(tokens)]
-        ignored = STOPWORDS | FACET_WORDS.get(facet or "", frozenset())
+        ignored = STOPWORDS | FUNCTION_WORDS | FACET_WORDS.get(facet or "", frozenset())
         content = list(dict.fromkeys(t for t in tokens if t not in ignored))
         if not content:
             return []

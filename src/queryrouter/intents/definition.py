@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from lark import Token, Transformer, v_args
 
+from ..lexicon import FUNCTION_WORDS, normalize_key
 from ..result import DefinitionAnswer, Result, Status
 
 if TYPE_CHECKING:
@@ -46,6 +47,11 @@ def reader() -> Transformer:
 
 def answer(request: Definition, query: Normalized, router: Router) -> Result:
     found = router.glossary.lookup(request.term, request.relation)
+    if found is None and normalize_key(request.term) in FUNCTION_WORDS:
+        return Result.failure(query.original, NAME, Status.NOT_FOUND,
+                              f"{request.term!r} is a function word, which the dictionary (WordNet) does not "
+                              "define: it has nouns, verbs, adjectives and adverbs.",
+                              interpreted_as=f"{request.relation} of {request.term!r}")
     if found is None:
         suggestions = tuple(router.glossary.suggest(request.term))
         hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
