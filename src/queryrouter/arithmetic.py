@@ -11,8 +11,8 @@ marked inexact, so the answer says "≈" instead of pretending.
 from __future__ import annotations
 
 import math
-import sys
 import re
+import sys
 from collections.abc import Callable, Sequence
 from decimal import Context, Decimal
 from fractions import Fraction

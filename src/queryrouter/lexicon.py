@@ -184,6 +184,7 @@ class Lexicon:
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
         self._buckets: dict[tuple[str, int, int], list[str]] | None = None
+        self._places: list[str] | None = None
 
     # --- plumbing ------------------------------------------------------------------------------
 
@@ -406,6 +407,33 @@ class Lexicon:
         if not any(m.score >= 90 for m in matches) and tokens[0] not in EXPLANATION_LEADS:
             matches += self._text_matches(content)
         return _best_unique(matches)[:limit]
+
+    def corrected_name(self, subject: str) -> str | None:
+        """`subject` with a misspelt place name spelt right ("antartica", "austrailia", "germny"): a word
+        of five letters or more that names nothing but is within the typo allowance of exactly one
+        Factbook name; None when no word needs it or the closest names are several."""
+        from .typos import correction, max_edits
+
+        words = _tokens(subject)
+        fixed = list(words)
+        for index, word in enumerate(words):
+            if len(word) < 5 or word in STOPWORDS or word in FUNCTION_WORDS or self._named(word):
+                continue
+            spelling = correction(word, self._place_names(), lambda name: name, max_edits(word))
+            if spelling is not None:
+                fixed[index] = spelling
+        return " ".join(fixed) if fixed != words else None
+
+    def _named(self, word: str) -> bool:
+        """Whether `word` is a headword or a Factbook name as it stands."""
+        return bool(self._query("SELECT 1 FROM headword WHERE key = ? UNION ALL "
+                                "SELECT 1 FROM entity_name WHERE key = ? LIMIT 1", (word, word)))
+
+    def _place_names(self) -> list[str]:
+        """The Factbook's one-word names, loaded once per Lexicon."""
+        if self._places is None:
+            self._places = [key for (key,) in self._query("SELECT DISTINCT key FROM entity_name WHERE key NOT LIKE '% %'")]
+        return self._places
 
     def _named_matches(self, tokens: list[str], content: list[str], facet: str | None) -> list[TopicMatch]:
         """Entities, then headwords, named by a span of the subject (longest spans first), scored by

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from lark import Token, Transformer, v_args
 
 from ..result import Result, Status, TopicAnswer, TopicMatch
+from ..values import replace
 
 if TYPE_CHECKING:
     from ..normalize import Normalized
@@ -65,6 +66,13 @@ def reader() -> Transformer:
 
 def answer(request: Topic, query: Normalized, router: Router) -> Result:
     hits = router.glossary.topics(request.subject, request.facet)
+    lexicon = router.glossary.lexicon
+    if not hits and lexicon is not None and (spelt := lexicon.corrected_name(request.subject)) is not None:
+        # "who owns antartica": the place name misspelt, as definitions forgive a misspelt word
+        corrected = answer(Topic(spelt, request.facet), query, router)
+        if corrected.ok:
+            return replace(corrected, interpreted_as=f"{corrected.interpreted_as} "
+                                                     f"(read {request.subject!r} as {spelt!r})")
     if request.whole is not None and (not hits or hits[0].facet != request.facet):
         # A facet word after a subject that has no such facet is part of the subject: "natural history".
         return answer(Topic(request.whole), query, router)
