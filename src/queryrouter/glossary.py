@@ -202,8 +202,10 @@ class Glossary:
             best[position] = max(best.get(position, 0.0), score)
         return sorted(best.items())
 
-    def topics(self, subject: str, facet: str | None = None, limit: int = 5) -> list[TopicHit]:
-        """Entries about `subject`, best first; [] rather than an unrelated entry."""
+    def topics(self, subject: str, facet: str | None = None, limit: int = 5,
+               person: bool = False) -> list[TopicHit]:
+        """Entries about `subject`, best first; [] rather than an unrelated entry. `person`: the question
+        asks who ("who is bush"), so the dictionary's proper nouns come first."""
         query = entry_key(subject)
         if not query:
             return []
@@ -214,7 +216,7 @@ class Glossary:
                                    facet if facet in dict(entry.facts) else None))
         if self.lexicon is not None and sum(hit.score >= 100 for hit in ranked) < limit:
             known_facet = facet if facet in FACETS else None
-            for match in self.lexicon.topics(subject, known_facet, limit):
+            for match in self.lexicon.topics(subject, known_facet, limit, person):
                 entry = Entry(term=match.term, summary=match.summary, source=match.source)
                 ranked.append(TopicHit(entry, match.score, match.summary, match.facet))
         # One stable sort by score: the glossary's own entries first among equals, and a typo-close slang

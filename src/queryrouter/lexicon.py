@@ -95,6 +95,7 @@ FUNCTION_WORDS = frozenset(
 # ... sky blue flowers") does not explain or instruct, so such questions get no full-text matches.
 EXPLANATION_LEADS = frozenset({"why", "how"})
 # Short names the Factbook does not list ("capital of uk"); not "britain", a part of "great britain".
+WHO = ("who", "whom", "whose")
 UNITED_STATES = "united states"
 ABBREVIATIONS = {"st": "saint", "mt": "mount", "ft": "fort", "uk": "united kingdom", "holland": "netherlands",
                  "ww1": "world war i", "wwi": "world war i", "ww2": "world war ii", "wwii": "world war ii"}
@@ -385,12 +386,14 @@ class Lexicon:
 
     # --- topics --------------------------------------------------------------------------------
 
-    def topics(self, subject: str, facet: str | None = None, limit: int = 5) -> list[TopicMatch]:
+    def topics(self, subject: str, facet: str | None = None, limit: int = 5,
+               person: bool = False) -> list[TopicMatch]:
         """Rank Factbook entities and WordNet entries for a subject; [] when nothing is relevant.
 
         Named entities found in the subject (longest span first; Factbook, then proper nouns) win;
         full-text search over WordNet definitions is the fallback when no name covers the
-        whole subject. ``facet`` picks the Factbook field that answers (see ``FACETS``).
+        whole subject. ``facet`` picks the Factbook field that answers (see ``FACETS``); ``person``
+        (the question asked "who is …") puts proper nouns first.
         """
         if facet is not None and facet not in FACETS:
             raise ValueError(f"unknown facet {facet!r}; expected one of {sorted(FACETS)}")
@@ -403,7 +406,7 @@ class Lexicon:
         content = list(dict.fromkeys(t for t in tokens if t not in ignored))
         if not content:
             return []
-        matches = self._named_matches(tokens, content, facet)
+        matches = self._named_matches(tokens, content, facet, person or tokens[0] in WHO)
         if not any(m.score >= 90 for m in matches) and tokens[0] not in EXPLANATION_LEADS:
             matches += self._text_matches(content)
         return _best_unique(matches)[:limit]
@@ -435,13 +438,13 @@ class Lexicon:
             self._places = [key for (key,) in self._query("SELECT DISTINCT key FROM entity_name WHERE key NOT LIKE '% %'")]
         return self._places
 
-    def _named_matches(self, tokens: list[str], content: list[str], facet: str | None) -> list[TopicMatch]:
+    def _named_matches(self, tokens: list[str], content: list[str], facet: str | None,
+                       person: bool) -> list[TopicMatch]:
         """Entities, then headwords, named by a span of the subject (longest spans first), scored by
         how much of the subject they cover. A span inside one already named is skipped ("roman" in
         "roman empire"), except that a Factbook entity inside a WordNet name still counts."""
         found: list[TopicMatch] = []
         named: list[tuple[int, int]] = []
-        person = tokens[0] in ("who", "whom", "whose")  # "who is lincoln" asks for a person, not a car
         for lookup in (lambda span, coverage: self._entity_topics(span, coverage, facet),
                        lambda span, coverage: self._headword_topics(span, coverage, person)):
             tried: set[str] = set()  # a repeated phrase is looked up once: its longest-first use already counts

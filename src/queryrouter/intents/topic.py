@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from lark import Token, Transformer, v_args
 
+from ..lexicon import WHO
 from ..result import Result, Status, TopicAnswer, TopicMatch
 from ..values import replace
 
@@ -65,7 +66,8 @@ def reader() -> Transformer:
 
 
 def answer(request: Topic, query: Normalized, router: Router) -> Result:
-    hits = router.glossary.topics(request.subject, request.facet)
+    person = query.text.lower().startswith(tuple(f"{who} " for who in WHO))  # "who is bush": the president
+    hits = router.glossary.topics(request.subject, request.facet, person=person)
     lexicon = router.glossary.lexicon
     if not hits and lexicon is not None and (spelt := lexicon.corrected_name(request.subject)) is not None:
         # "who owns antartica": the place name misspelt, as definitions forgive a misspelt word
