@@ -397,11 +397,14 @@ class Lexicon:
         """
         if facet is not None and facet not in FACETS:
             raise ValueError(f"unknown facet {facet!r}; expected one of {sorted(FACETS)}")
-        tokens = [ABBREVIATIONS.get(t, t) for t in _tokens(subject)][:MAX_SUBJECT_TOKENS]
-        # "the us", and "us" in a question about a country's facts ("capital of us", "us population"), is
-        # the United States; elsewhere it is the pronoun ("one of us", "what does the bible tell us").
-        tokens = [UNITED_STATES if t == "us" and (facet is not None or tokens[i - 1:i] == ["the"]) else t
-                  for i, t in enumerate(tokens)]
+        words = _tokens(subject)[:MAX_SUBJECT_TOKENS]
+        tokens: list[str] = []  # an abbreviation counts as the words it stands for: "wwii" is three
+        for index, word in enumerate(words):
+            # "the us", and "us" in a question about a country's facts ("capital of us", "us population"), is
+            # the United States; elsewhere it is the pronoun ("one of us", "what does the bible tell us").
+            if word == "us" and (facet is not None or words[index - 1:index] == ["the"]):
+                word = UNITED_STATES
+            tokens += ABBREVIATIONS.get(word, word).split()
         ignored = STOPWORDS | FUNCTION_WORDS | FACET_WORDS.get(facet or "", frozenset())
         content = list(dict.fromkeys(t for t in tokens if t not in ignored))
         if not content:
