@@ -167,3 +167,8 @@ def test_a_misspelt_unit_is_read_alike_whatever_came_before() -> None:
     for other in ("5 mm to in", "3 kilometers to miles", "2 millilitres to tsp"):
         warmed.route(other)
     assert fresh.text == "1 in = 25.4 mm" and warmed.route(query) == fresh
+
+
+def test_several_word_spellings_are_suggested_for_one_word_only_when_close() -> None:
+    assert US.units.suggest("florbs")[0] == "lbs"  # not "ft lbs", "ft-lbs": torque spellings crowded it
+    assert "fl oz" in US.units.suggest("floz")

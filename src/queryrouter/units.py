@@ -34,6 +34,7 @@ _QUALIFIERS = frozenset({"uk", "imperial", "us", "troy", "metric", "nautical"}) 
 # attoseconds, attometres, picometres): beside a unit they are words, not a unit left over ("10 kg to lb
 # in a bag"), while "oz", "ft" or "kg" left over would change the answer.
 _SHORT_WORDS = frozenset({"a", "at", "in", "as", "am", "pm"})
+_SEVERAL_WORDS = re.compile(r"\w[ \-·]\w")
 _POWER_SUFFIX_RE = re.compile(r"^(.+?)(\^?[23²³])$")
 _POWER_SUFFIX = {"2": 2, "3": 3, "²": 2, "³": 3}
 _IMPERIAL_RE = re.compile(r"\b(" + "|".join(_IMPERIAL) + r")\b")
@@ -241,8 +242,9 @@ class Units:
         """Unit spellings close to `word` (fuzz ratio of at least `cutoff`), for "did you mean"."""
         from rapidfuzz import fuzz, process
 
-        matches = process.extract(word, self._spellings(), scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
-        return [name for name, _score, _index in matches]
+        matches = process.extract(word, self._spellings(), scorer=fuzz.ratio, limit=4 * limit, score_cutoff=cutoff)
+        # A spelling of several words ("ft lbs") is offered for one word only when it is close ("floz": fl oz)
+        return [name for name, score, _index in matches if score >= 80 or not _SEVERAL_WORDS.search(name)][:limit]
 
     def correct(self, word: str) -> str | None:
         """The unit spelling `word` is one typo from ("farenheit" -> "fahrenheit"), or None when there is
