@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 _FILLER_WORDS = frozenset({"of", "the", "a", "an"})
 _THOUSAND = ("k", "K")
+_RACES = frozenset({"run", "runs", "race", "races", "walk", "walks", "fun"})
 UNIT_LIKE = 75  # how close (rapidfuzz ratio) an unknown word must be to a unit to be reported as a typo
 LARGEST = Fraction(10) ** MAX_EXPONENT  # beyond this a number is not a measurement (and floats overflow)
 
@@ -195,7 +196,9 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
     leftovers = [w for i in items for w in i.leftover if w.lower() not in _FILLER_WORDS]
     target_leftover = [w for words, m in zip(request.target, targets) for w in words[m.used:]
                        if w.lower() not in _FILLER_WORDS]
-    substance = _ingredient(tuple(leftovers or target_leftover), notes)
+    # An ingredient matters only between a mass and a volume: "10k race in miles" is not rice
+    weighed = any(_mass_and_volume(item.unit, unit, units) for item in items for unit in goal)
+    substance = _ingredient(tuple(leftovers or target_leftover), notes) if weighed else None
     if substance is None and (leftovers or target_leftover):
         for word in (*leftovers, *target_leftover):
             if units.changes_a_unit(word):  # "2 kilowatt hours", "10 fl oz uk": a wrong number if ignored
@@ -297,6 +300,8 @@ def _reread(sources: list[UnitMatch], targets: list[UnitMatch], units: Units,
             for before, after in zip((source, target), tried):
                 if after is not before:
                     shown = after.spelled if after.spelled != before.spelled else units.symbol(after.unit)
+                    if shown == before.spelled:  # "pt" is also the point's symbol: name it
+                        shown = units.name(after.unit).replace("_", " ")
                     notes.append(f"read {before.spelled!r} as {shown!r}")
             return [tried[0]], [tried[1]]
     return sources, targets
@@ -375,7 +380,8 @@ def _respelt(request: Conversion, words: tuple[str, ...], spelling: str) -> Conv
 
 
 def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, notes: list[str]) -> Piece:
-    """"5k m" is 5000 m; a bare "5k" beside a length is the race distance, 5 km."""
+    """"5k m" is 5000 m; a bare "5k" beside a length is the race distance, 5 km ("5k run in miles" too), but
+    "2k steps" is two thousand steps."""
     if not piece.typed or not piece.words or piece.words[0] not in _THOUSAND:
         return piece
     rest = piece.words[1:]
@@ -383,9 +389,12 @@ def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, 
         notes.append(f"read '{shown_amount(piece.value)}k' as {shown_amount(piece.value * 1000)}")
         return replace(piece, value=piece.value * 1000, words=rest)
     goal = units.resolve(target[0]) if target else None
-    if goal is not None and units.is_length(goal.unit):
+    if goal is not None and units.is_length(goal.unit) and (not rest or rest[0].lower() in _RACES):
         notes.append(f"read '{shown_amount(piece.value)}k' as {shown_amount(piece.value)} km")
         return replace(piece, words=("km", *rest))
+    if rest:  # "2k steps to km": two thousand steps, not a 2 km race
+        notes.append(f"read '{shown_amount(piece.value)}k' as {shown_amount(piece.value * 1000)}")
+        return replace(piece, value=piece.value * 1000, words=rest)
     return piece
 
 
