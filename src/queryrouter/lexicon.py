@@ -241,8 +241,8 @@ class Lexicon:
             entry = self._entry(base, tuple(dict.fromkeys(kind for other, kind in bases if other == base)))
             if entry is not None and any(sense.pos == pos for sense in entry.senses):
                 return WordMatch(entry, word, "inflection", 95.0)
-        if key in FUNCTION_WORDS:
-            return None
+        if key in FUNCTION_WORDS or any(character.isdigit() for character in key):
+            return None  # a number is not a misspelt word: "22/7" is not "24/7", nor "12/5" "125"
         return self._fuzzy_match(word, key)
 
     def _rather_inflected(self, key: str, entry: WordEntry) -> bool:
@@ -259,7 +259,7 @@ class Lexicon:
         """"Did you mean" headwords, best first: only words within the typo allowance (at least one
         edit), so an unknown foreign word gets no suggestions rather than far-fetched ones."""
         key = normalize_key(word)
-        if len(key) < 3 or key in FUNCTION_WORDS:
+        if len(key) < 3 or key in FUNCTION_WORDS or any(character.isdigit() for character in key):
             return []
         candidates = self._typo_candidates(key, floor=1)
         return list(_unique(self._display(c.key) for c in candidates if c.key != key))[:limit]
