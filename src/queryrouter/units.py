@@ -356,6 +356,14 @@ class Units:
         root = self.registry.get_root_units(unit)[1]
         return any(name == "radian" for name, _ in self.registry.Quantity(1, root).unit_items())
 
+    def difference(self, unit: pint.Unit) -> pint.Unit:
+        """The unit of a change in `unit`'s temperature (Δ°C for °C); kelvin is its own."""
+        name = self.name(unit)
+        return self.registry.Unit(f"delta_{name}") if f"delta_{name}" in self.registry else unit
+
+    def is_difference(self, unit: pint.Unit) -> bool:
+        return self.name(unit).startswith("delta_")
+
     def to_kelvin(self, unit: pint.Unit) -> tuple[float, float]:
         """The affine map from `unit` to kelvin: a temperature below absolute zero is refused with it."""
         return self.affine(unit, self.registry.Unit("kelvin"))

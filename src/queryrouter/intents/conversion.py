@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 _FILLER_WORDS = frozenset({"of", "the", "a", "an"})
 _THOUSAND = ("k", "K")
 _RACES = frozenset({"run", "runs", "race", "races", "walk", "walks", "fun"})
+_DIFFERENCE_WORDS = frozenset({"difference", "differences", "change", "changes", "rise", "increase", "drop",
+                               "decrease", "delta"})
 UNIT_LIKE = 75  # how close (rapidfuzz ratio) an unknown word must be to a unit to be reported as a typo
 LARGEST = Fraction(10) ** MAX_EXPONENT  # beyond this a number is not a measurement (and floats overflow)
 
@@ -196,6 +198,14 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
     leftovers = [w for i in items for w in i.leftover if w.lower() not in _FILLER_WORDS]
     target_leftover = [w for words, m in zip(request.target, targets) for w in words[m.used:]
                        if w.lower() not in _FILLER_WORDS]
+    if ({w.lower() for w in (*leftovers, *target_leftover)} & _DIFFERENCE_WORDS
+            and all(units.is_temperature(unit) for unit in (*(item.unit for item in items), *goal))):
+        # "10 degrees c difference in f": a change of 10 °C is one of 18 °F, not the 50 °F 10 °C reads
+        items = [replace(item, unit=units.difference(item.unit)) for item in items]
+        goal = [units.difference(unit) for unit in goal]
+        leftovers = [w for w in leftovers if w.lower() not in _DIFFERENCE_WORDS]
+        target_leftover = [w for w in target_leftover if w.lower() not in _DIFFERENCE_WORDS]
+        notes.append("read as a temperature difference")
     # An ingredient matters only between a mass and a volume: "10k race in miles" is not rice
     weighed = any(_mass_and_volume(item.unit, unit, units) for item in items for unit in goal)
     substance = _ingredient(tuple(leftovers or target_leftover), notes) if weighed else None
@@ -389,13 +399,14 @@ def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, 
         notes.append(f"read '{shown_amount(piece.value)}k' as {shown_amount(piece.value * 1000)}")
         return replace(piece, value=piece.value * 1000, words=rest)
     goal = units.resolve(target[0]) if target else None
-    if goal is not None and units.is_length(goal.unit) and (not rest or rest[0].lower() in _RACES):
+    if goal is None or not units.is_length(goal.unit):
+        return piece
+    if not rest or rest[0].lower() in _RACES:
         notes.append(f"read '{shown_amount(piece.value)}k' as {shown_amount(piece.value)} km")
         return replace(piece, words=("km", *rest))
-    if rest:  # "2k steps to km": two thousand steps, not a 2 km race
-        notes.append(f"read '{shown_amount(piece.value)}k' as {shown_amount(piece.value * 1000)}")
-        return replace(piece, value=piece.value * 1000, words=rest)
-    return piece
+    # "2k steps to km": two thousand steps, not a 2 km race
+    notes.append(f"read '{shown_amount(piece.value)}k' as {shown_amount(piece.value * 1000)}")
+    return replace(piece, value=piece.value * 1000, words=rest)
 
 
 def _decide(values: tuple[Fraction, ...], sources: list[pint.Unit], goal: list[pint.Unit],
@@ -443,7 +454,8 @@ def _leg(unit: pint.Unit, goal: pint.Unit, substance: _Ingredient | None, units:
     if units.compatible(unit, goal):
         factor, offset = units.affine(unit, goal)
         return Leg(name, symbol, factor, offset,
-                    kelvin=units.to_kelvin(unit) if units.is_temperature(unit) else None)
+                    kelvin=units.to_kelvin(unit) if units.is_temperature(unit) and not units.is_difference(unit)
+                    else None)
     if _mass_and_volume(unit, goal, units):
         if substance is None:
             raise Refusal(Status.INCOMPATIBLE_UNITS,
