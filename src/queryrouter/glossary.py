@@ -160,7 +160,7 @@ class Glossary:
         from rapidfuzz.distance import OSA
 
         edits = max_edits(key)
-        if edits == 0 or any(character.isdigit() for character in key):  # "22/7" is not "24/7"
+        if edits == 0:
             return None
         found = process.extractOne(key, self._keys, scorer=OSA.distance, score_cutoff=edits)
         if found is None:

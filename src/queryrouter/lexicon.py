@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .result import Sense
-from .typos import max_edits
+from .typos import correction, max_edits, may_be_misspelt
 
 SCHEMA_VERSION = 2  # 2: adjective 'similar to' links (table similar)
 """The schema this module reads; scripts/build_glossary.py writes this same number into ``meta``."""
@@ -91,6 +91,7 @@ FUNCTION_WORDS = frozenset(
     "we us our ours ourselves they them their theirs themselves would could should shall is are was were be "
     "been being do does did have has had y'all".split()
 )
+NOT_A_SUBJECT = STOPWORDS | FUNCTION_WORDS
 # "why is the sky blue", "how do magnets work": a dictionary gloss that merely holds the words ("blue poppy:
 # ... sky blue flowers") does not explain or instruct, so such questions get no full-text matches.
 EXPLANATION_LEADS = frozenset({"why", "how"})
@@ -241,8 +242,8 @@ class Lexicon:
             entry = self._entry(base, tuple(dict.fromkeys(kind for other, kind in bases if other == base)))
             if entry is not None and any(sense.pos == pos for sense in entry.senses):
                 return WordMatch(entry, word, "inflection", 95.0)
-        if key in FUNCTION_WORDS or any(character.isdigit() for character in key):
-            return None  # a number is not a misspelt word: "22/7" is not "24/7", nor "12/5" "125"
+        if key in FUNCTION_WORDS:
+            return None
         return self._fuzzy_match(word, key)
 
     def _rather_inflected(self, key: str, entry: WordEntry) -> bool:
@@ -251,7 +252,7 @@ class Lexicon:
         noun or a single sense, and the word it inflects is more frequent: "rose" and "better" keep theirs."""
         if len(entry.senses) > 1 and entry.term == entry.term.lower():
             return False
-        bases = [base for base, _ in self._query("SELECT base, pos FROM morph_exception WHERE inflected = ?", (key,))]
+        bases = [base for base, _ in self._irregular_bases(key)]
         frequency = self._frequencies([key, *bases])
         return any(frequency[base] > frequency[key] for base in bases)
 
@@ -259,7 +260,7 @@ class Lexicon:
         """"Did you mean" headwords, best first: only words within the typo allowance (at least one
         edit), so an unknown foreign word gets no suggestions rather than far-fetched ones."""
         key = normalize_key(word)
-        if len(key) < 3 or key in FUNCTION_WORDS or any(character.isdigit() for character in key):
+        if len(key) < 3 or key in FUNCTION_WORDS or not may_be_misspelt(key):
             return []
         candidates = self._typo_candidates(key, floor=1)
         return list(_unique(self._display(c.key) for c in candidates if c.key != key))[:limit]
@@ -295,9 +296,7 @@ class Lexicon:
     def _base_forms(self, key: str) -> list[tuple[str, str]]:
         """Possible (lemma, part of speech) of an inflected form: exception lists first, then suffix rules.
         The part of speech matters: "runing" is not the noun "rune" with a verb ending."""
-        bases: list[tuple[str, str]] = [
-            (base, pos) for base, pos in self._query(
-                "SELECT base, pos FROM morph_exception WHERE inflected = ?", (key,))]
+        bases = self._irregular_bases(key)
         for pos, ending, replacement in SUFFIX_RULES:
             if key.endswith(ending) and len(key) > len(ending) + 1:
                 stem = key[: -len(ending)] + replacement
@@ -305,6 +304,11 @@ class Lexicon:
                 if not replacement and DOUBLED.search(stem):
                     bases.append((stem[:-1], pos))
         return list(_unique(b for b in bases if b[0] != key))
+
+    def _irregular_bases(self, key: str) -> list[tuple[str, str]]:
+        """(lemma, part of speech) of an irregular form, from WordNet's exception lists ("geese": goose)."""
+        return [(base, pos) for base, pos in self._query("SELECT base, pos FROM morph_exception WHERE inflected = ?",
+                                                         (key,))]
 
     def _fuzzy_match(self, word: str, key: str) -> WordMatch | None:
         """Typo tolerance over the word and its de-inflected stems; None when the best is a tie."""
@@ -405,7 +409,7 @@ class Lexicon:
             if word == "us" and (facet is not None or words[index - 1:index] == ["the"]):
                 word = UNITED_STATES
             tokens += ABBREVIATIONS.get(word, word).split()
-        ignored = STOPWORDS | FUNCTION_WORDS | FACET_WORDS.get(facet or "", frozenset())
+        ignored = NOT_A_SUBJECT | FACET_WORDS.get(facet or "", frozenset())
         content = list(dict.fromkeys(t for t in tokens if t not in ignored))
         if not content:
             return []
@@ -418,12 +422,10 @@ class Lexicon:
         """`subject` with a misspelt place name spelt right ("antartica", "austrailia", "germny"): a word
         of five letters or more that names nothing but is within the typo allowance of exactly one
         Factbook name; None when no word needs it or the closest names are several."""
-        from .typos import correction, max_edits
-
         words = _tokens(subject)
         fixed = list(words)
         for index, word in enumerate(words):
-            if len(word) < 5 or word in STOPWORDS or word in FUNCTION_WORDS or self._named(word):
+            if len(word) < 5 or word in NOT_A_SUBJECT or self._named(word):
                 continue
             spelling = correction(word, self._place_names(), lambda name: name, max_edits(word))
             if spelling is not None:
@@ -487,6 +489,8 @@ class Lexicon:
                 if pos == "noun" and (rows := self._noun_senses(f"{head} {base}")):
                     break
         common = any(display == display.lower() for display, _ in rows)
+        if person:  # stable: proper nouns first, each group in WordNet's order
+            rows = sorted(rows, key=lambda row: row[0] == row[0].lower())
         if coverage < 1.0 and not head and (len(key) < 3 or common):
             # Part of a longer question, a word that is also a common noun ("price" in "iphone 15 price")
             # or a letter ("x" in "1337 x") is not its topic, even if some person or letter bears the name.

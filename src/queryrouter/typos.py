@@ -8,8 +8,14 @@ from collections.abc import Callable, Hashable, Sequence
 
 
 def max_edits(word: str) -> int:
-    """Typos tolerated for a word of this length: none for short words (too many neighbours)."""
-    return 0 if len(word) <= 3 else 1 if len(word) <= 7 else 2
+    """Typos tolerated for a word of this length: none for short words (too many neighbours), nor for one
+    with a digit (see may_be_misspelt)."""
+    return 0 if len(word) <= 3 or not may_be_misspelt(word) else 1 if len(word) <= 7 else 2
+
+
+def may_be_misspelt(word: str) -> bool:
+    """A word with a digit is not taken for a misspelling: "22/7" is not "24/7", nor "12/5" "125"."""
+    return not any(character.isdigit() for character in word)
 
 
 def correction(word: str, spellings: Sequence[str], meaning: Callable[[str], Hashable | None],

@@ -360,17 +360,16 @@ def _compound_target(request: Conversion, units: Units) -> Conversion:
     of one kind asks for them together, as "lb and oz" does."""
     if len(request.target) != 1:
         return request
-    phrases, rest = [], request.target[0]
+    phrases, named, rest = [], [], request.target[0]
     while rest:
         match = units.resolve(rest)
         if match is None:
             return request
         phrases.append(rest[:match.used])
+        named.append(match.unit)
         rest = rest[match.used:]
-    found = [units.resolve(phrase) for phrase in phrases]
-    named = [match.unit for match in found if match is not None]
-    if (len(named) < 2 or len(named) < len(phrases) or len(set(named)) < len(named) or not units.kind(named[0])
-            or units.is_temperature(named[0]) or not all(units.compatible(named[0], unit) for unit in named)):
+    if (len(set(named)) < max(len(named), 2) or not units.kind(named[0]) or units.is_temperature(named[0])
+            or not all(units.compatible(named[0], unit) for unit in named)):
         return request
     return replace(request, target=tuple(phrases))
 

@@ -66,7 +66,7 @@ def reader() -> Transformer:
 
 
 def answer(request: Topic, query: Normalized, router: Router) -> Result:
-    person = query.text.lower().startswith(tuple(f"{who} " for who in WHO))  # "who is bush": the president
+    person = query.text.lower().partition(" ")[0] in WHO  # "who is bush": the president, not the shrub
     hits = router.glossary.topics(request.subject, request.facet, person=person)
     lexicon = router.glossary.lexicon
     if not hits and lexicon is not None and (spelt := lexicon.corrected_name(request.subject)) is not None:
