@@ -198,3 +198,9 @@ def test_a_fingerprint_that_fails_means_no_server(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr("queryrouter.plan_store.code_fingerprint", vanished)
     assert cli.main(["19.2", "lbs", "to", "kg"]) == 0
     assert capsys.readouterr().out.strip() == "19.2 lb = 8.709 kg"
+
+
+def test_a_request_over_the_limit_gets_no_reply_so_the_run_answers_alone(served: Served) -> None:
+    assert server.ask(served.path, "5 kg to lb " + "x" * server.MAX_REQUEST, False, False) is None
+    assert server.ask(served.path, "5 kg to lb", False, False) == (0, "5 kg = 11.02 lb")
+    assert "stopped after 1 queries" in served.stop()
