@@ -42,12 +42,10 @@ _FINGERPRINTED = (".py", ".lark", ".toml", ".txt")
 
 
 def default_path() -> str:
-    """$XDG_CACHE_HOME/queryrouter/plans, or ~/.cache/queryrouter/plans (a relative XDG_CACHE_HOME is
-    ignored, as the XDG specification says)."""
-    root = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(root):
-        root = os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(root, "queryrouter", "plans")
+    """The command line's plans: the folder plans in the user's queryrouter cache (private_files.cache_root)."""
+    from .private_files import cache_root
+
+    return os.path.join(cache_root(), "plans")
 
 
 def fingerprint(paths: list[str]) -> str:
