@@ -93,3 +93,78 @@ def test_a_transposed_letter_finds_a_user_entry_as_it_finds_a_dictionary_word(tm
 def test_every_router_shares_the_default_glossary() -> None:
     """Opening WordNet and building its typo index is done once per process, not once per Router."""
     assert Router().glossary is Router().glossary is Glossary.default()
+
+
+# --- hostile and odd files: each a GlossaryFormatError naming the file and line, never another exception
+
+@pytest.mark.parametrize(("name", "text", "line", "message"), [
+    ("deep.json", '{"entries": [{"term": "a", "definition": "b", "facts": ' + "[" * 100_000 + "]" * 100_000 + "}]}",
+     1, "nested too deeply"),
+    ("deep.toml", '[[entry]]\nterm = "a"\ndefinition = "b"\nx = ' + "[" * 100_000 + "]" * 100_000 + "\n",
+     4, "nested too deeply"),
+    ("digits.json", '[\n{"term": "a", "definition": "b", "pos": ' + "9" * 5000 + "}\n]", 2, "cannot read a value"),
+    ("digits.toml", '[[entry]]\nterm = "a"\ndefinition = "b"\npos = ' + "9" * 5000 + "\n", 4, "cannot read a value"),
+    ("quote.csv", 'term,definition\na,b\nc,"unterminated\nd,e\nf,g\n', 3, "never closed"),
+    ("alias.toml", '[[entry]]\nterm = "quokka"\ndefinition = "b"\n[[entry]]\nterm = "wallaby"\n'
+                   'aliases = ["Quokka"]\ndefinition = "c"\n', None, "alias 'Quokka' of 'wallaby' names 'quokka'"),
+    ("alias.csv", "term,aliases,definition\nquokka,,b\nwallaby,quokka,c\n", 3, "names 'quokka' (first at line 2)"),
+])
+def test_hostile_files_are_format_errors_with_a_line(tmp_path: Path, name: str, text: str, line: int | None,
+                                                      message: str) -> None:
+    path = write(tmp_path, name, text)
+    with pytest.raises(GlossaryFormatError) as raised:
+        Glossary.from_file(path)
+    assert str(path) in str(raised.value) and message in str(raised.value)
+    assert raised.value.line == line
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("bom.csv", "term,definition\nquokka,a small wallaby\n"),
+    ("bom.toml", '[[entry]]\nterm = "quokka"\ndefinition = "a small wallaby"\n'),
+    ("bom.json", '[{"term": "quokka", "definition": "a small wallaby"}]'),
+])
+def test_a_byte_order_mark_is_accepted(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert Glossary.from_file(path).entries[0].term == "quokka"
+
+
+def test_a_quoted_field_may_span_lines_and_later_rows_keep_their_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "multi.csv", 'term,definition\na,"one\ntwo"\nb,c\n,missing\n')
+    with pytest.raises(GlossaryFormatError) as raised:
+        Glossary.from_file(path)
+    assert raised.value.line == 5
+    assert [entry.term for entry in Glossary.from_file(write(tmp_path, "ok.csv", 'term,definition\na,"one\ntwo"\nb,c\n')).entries] == ["a", "b"]
+
+
+def test_the_size_cap_is_counted_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from queryrouter import glossary
+
+    monkeypatch.setattr(glossary, "MAX_FILE_BYTES", 1000)
+    zero = tmp_path / "zero.toml"
+    zero.symlink_to("/dev/zero")  # stat says 0 bytes; reading never ends
+    with pytest.raises(GlossaryFormatError, match="not a regular file"):
+        Glossary.from_file(zero)
+    big = write(tmp_path, "big.csv", "term,definition\n" + "a,b\n" * 300)
+    with pytest.raises(GlossaryFormatError, match="larger than 1000 bytes"):
+        Glossary.from_file(big)
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(GlossaryFormatError, match="not a regular file"):
+        Glossary.from_file(fifo)
+
+
+def test_the_command_line_reports_a_bad_glossary_in_one_line_with_exit_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
+    done = subprocess.run([sys.executable, "-m", "queryrouter", "--glossary", str(path), "behemoth definition"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [f"queryrouter: {path}, line 1: tables or lists nested too deeply"]

@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from .errors import GlossaryFormatError
@@ -110,21 +109,27 @@ class Glossary:
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Glossary:
         """Load a TOML, JSON or CSV glossary; raises GlossaryFormatError, keeping nothing, when malformed."""
-        path = Path(path)
-        name = str(path)
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise GlossaryFormatError(name, f"file is larger than {MAX_FILE_BYTES} bytes")
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise GlossaryFormatError(name, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
-        except OSError as error:
-            raise GlossaryFormatError(name, f"cannot read: {error.strerror}") from None
+        name = os.fspath(path)
         parsers = {".toml": _parse_toml, ".json": _parse_json, ".csv": _parse_csv}
-        parser = parsers.get(path.suffix.lower())
+        parser = parsers.get(os.path.splitext(name)[1].lower())
         if parser is None:
-            raise GlossaryFormatError(name, f"unknown glossary format {path.suffix!r}; use .toml, .json or .csv")
-        return cls(parser(text, name), name)
+            raise GlossaryFormatError(name, f"unknown glossary format {os.path.splitext(name)[1]!r}; "
+                                            "use .toml, .json or .csv")
+        data = _read_capped(name)
+        try:
+            text = data.decode("utf-8-sig")  # a byte-order mark is allowed, and is not part of the header
+        except UnicodeDecodeError as error:
+            raise GlossaryFormatError(name, f"not UTF-8 text ({error.reason} at byte {error.start})",
+                                      line=data.count(b"\n", 0, error.start) + 1) from None
+        try:
+            return cls(parser(text, name), name)
+        except RecursionError:
+            raise GlossaryFormatError(name, "tables or lists nested too deeply",
+                                      line=_deepest_line(text)) from None
+        except ValueError as error:  # not ours: a parser's own limit, e.g. an integer of over 4,300 digits
+            if isinstance(error, GlossaryFormatError):
+                raise
+            raise GlossaryFormatError(name, f"cannot read a value: {error}", line=_long_number_line(text)) from None
 
     def over(self, other: Glossary) -> Glossary:
         """This glossary's entries first, then `other`'s (and `other`'s lexicon if this has none)."""
@@ -230,6 +235,49 @@ def _default_glossary() -> Glossary:
     return Glossary(_parse_toml(slang.read_text(encoding="utf-8"), "slang.toml"), "default", Lexicon())
 
 
+def _read_capped(name: str) -> bytes:
+    """The file's bytes, counted while reading (a file that grows, or a link to /dev/zero, stops at the
+    cap); anything but a regular file (a FIFO would wait for a writer) is refused."""
+    import stat
+
+    try:
+        handle = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise GlossaryFormatError(name, f"cannot read: {error.strerror}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise GlossaryFormatError(name, "not a regular file")
+        parts, size = [], 0
+        while size <= MAX_FILE_BYTES and (part := os.read(handle, 1 << 20)):
+            parts.append(part)
+            size += len(part)
+    except OSError as error:
+        raise GlossaryFormatError(name, f"cannot read: {error.strerror}") from None
+    finally:
+        os.close(handle)
+    if size > MAX_FILE_BYTES:
+        raise GlossaryFormatError(name, f"file is larger than {MAX_FILE_BYTES} bytes")
+    return b"".join(parts)
+
+
+def _deepest_line(text: str, limit: int = 100) -> int | None:
+    """The line where brackets first nest over `limit` deep (strings are not told apart: it only places
+    the error for a person)."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        for char in line:
+            depth += (char in "[{") - (char in "]}")
+            if depth > limit:
+                return number
+    return None
+
+
+def _long_number_line(text: str) -> int | None:
+    """The line of the first number too long for Python to read (over 4,300 digits)."""
+    found = re.search(r"\d{4300,}", text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
 def _lists(entry: Any, relation: str) -> bool:
     """Whether `entry` (an Entry or a lexicon WordEntry) has what `relation` asks for."""
     if relation == "synonym":
@@ -271,23 +319,27 @@ def _parse_json(text: str, name: str) -> list[Entry]:
 
 
 def _parse_csv(text: str, name: str) -> list[Entry]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     if not reader.fieldnames or "term" not in reader.fieldnames:
         raise GlossaryFormatError(name, "the header row must name a 'term' column", line=1)
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
+    start = reader.line_num + 1  # where the next row begins: a quoted field may span lines
     try:
         for row in reader:
             if None in row:
-                raise GlossaryFormatError(name, "more fields than the header names", line=reader.line_num)
+                raise GlossaryFormatError(name, "more fields than the header names", line=start)
             cleaned = {k: v for k, v in row.items() if v not in ("", None)}
             for column in ("aliases", "synonyms", "antonyms", "examples"):
                 if column in cleaned:
                     cleaned[column] = [part.strip() for part in cleaned[column].split(";") if part.strip()]
             rows.append(cleaned)
-            lines.append(reader.line_num)
+            lines.append(start)
+            start = reader.line_num + 1
     except csv.Error as error:
-        raise GlossaryFormatError(name, str(error), line=reader.line_num) from None
+        unterminated = "unexpected end of data" in str(error) or "expected after" in str(error)
+        message = "a quote opened here is never closed" if unterminated else str(error)
+        raise GlossaryFormatError(name, message, line=start) from None
     return _entries(rows, name, lambda i: {"line": lines[i]})
 
 
@@ -296,17 +348,26 @@ _FIELDS = {"term", "aliases", "pos", "definition", "examples", "synonyms", "anto
 
 
 def _entries(rows: list[Any], name: str, where: Any) -> list[Entry]:
+    """Each row as an Entry; a term or alias that names an earlier entry is an error, since only one of
+    them could ever be found."""
     entries: list[Entry] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}  # key -> (row, its term)
     for index, row in enumerate(rows):
         entry = _entry(row, name, where(index))
-        key = entry_key(entry.term)
-        if key in seen:
-            raise GlossaryFormatError(name, f"duplicate term {entry.term!r} (first at entry {seen[key]})",
-                                      **where(index))
-        seen[key] = index
+        for spelling in (entry.term, *entry.aliases):
+            key = entry_key(spelling)
+            if key and key in seen and seen[key][0] != index:
+                first, term = seen[key]
+                what = "term" if spelling == entry.term else f"alias {spelling!r} of"
+                raise GlossaryFormatError(name, f"duplicate: {what} {entry.term!r} names {term!r} "
+                                                f"(first at {_place(where(first))})", **where(index))
+            seen.setdefault(key, (index, entry.term))
         entries.append(entry)
     return entries
+
+
+def _place(where: dict[str, Any]) -> str:
+    return f"line {where['line']}" if "line" in where else str(where.get("key"))
 
 
 def _entry(row: Any, name: str, where: dict[str, Any]) -> Entry:
