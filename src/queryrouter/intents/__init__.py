@@ -1,8 +1,9 @@
 """The intents: each is a slice of grammars/<intent>.lark, grammars/<intent>.examples.toml and a module
-here with `reader()` (parse tree -> request) and `answer(request, query, router)` (request -> Result).
+here with `reader()` (parse tree -> request) and `answer(request, query, context)` (request -> Result), where the context
+(context.py) gives the units and the glossary.
 
 An intent whose answer splits into choices about the words and arithmetic on the amounts also has
-`decide(request, query, router)`: what the router applies and keeps for the query's shape (a Prepared
+`decide(request, query, context)`: what the router applies and keeps for the query's shape (a Prepared
 conversion, prepared.py, or a PreparedCalculation, arithmetic.py), a Result, or None to decline."""
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from ..result import Result, Status
 
 if TYPE_CHECKING:
     from ..normalize import Normalized
-    from ..router import Router
+    from ..context import Context
 
 _CODE_LIKE = re.compile(r"\d+(?:\.\d+)?(?:[-/]\d+(?:\.\d+)?)+")
 
@@ -208,14 +208,14 @@ def reader() -> Transformer:
 
 # --- answering -------------------------------------------------------------------------------------
 
-def answer(request: Calculation | None, query: Normalized, router: Router) -> Result | None:
+def answer(request: Calculation | None, query: Normalized, context: Context) -> Result | None:
     """The Result for `request`, or None to decline when the query is only a number or a name."""
-    decided = decide(request, query, router)
+    decided = decide(request, query, context)
     return decided.apply(query.original, decided.values) if isinstance(decided, PreparedCalculation) else decided
 
 
 def decide(request: Calculation | None, query: Normalized,
-           router: Router) -> PreparedCalculation | Result | None:
+           context: Context) -> PreparedCalculation | Result | None:
     """What the router can apply to every query of this shape, when nothing decided here depends on the
     amounts; else the Result itself, or None to decline."""
     if request is None:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import pint
 
     from ..normalize import Normalized
-    from ..router import Router
+    from ..context import Context
     from ..units import UnitMatch, Units
 
 _FILLER_WORDS = frozenset({"of", "the", "a", "an"})
@@ -165,17 +165,17 @@ class _Item:
     leftover: tuple[str, ...]
 
 
-def answer(request: Conversion, query: Normalized, router: Router) -> Result | None:
+def answer(request: Conversion, query: Normalized, context: Context) -> Result | None:
     """The converted amount, a typed failure, or None when the text is not a conversion after all."""
-    decided = decide(request, query, router)
+    decided = decide(request, query, context)
     return decided.apply(query.original, decided.values) if isinstance(decided, Prepared) else decided
 
 
-def decide(request: Conversion, query: Normalized, router: Router) -> Prepared | Result | None:
+def decide(request: Conversion, query: Normalized, context: Context) -> Prepared | Result | None:
     """Every choice that does not depend on the amounts, as a Prepared to apply to them (the router keeps
     it for the query's shape); a failure found on the way; or None to decline."""
     try:
-        return _prepare(request, query, router.units)
+        return _prepare(request, query, context.units)
     except Refusal as refusal:
         return refusal.result(query.original)
 
@@ -218,10 +218,10 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
     return _decide(tuple(i.value for i in items), [i.unit for i in items], goal, substance, notes, units)
 
 
-def details(request: Conversion, query: Normalized, router: Router) -> Iterator[str]:
+def details(request: Conversion, query: Normalized, context: Context) -> Iterator[str]:
     """For Router.explain: which words named which unit, read as the answer read them (the temperature
     letters of "32 f to c" included), and the words left over."""
-    units = router.units
+    units = context.units
     phrases = [*(piece.words for piece in request.source), *request.target]
     try:
         sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), [])

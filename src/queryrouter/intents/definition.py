@@ -13,7 +13,7 @@ from ..result import DefinitionAnswer, Result, Status
 if TYPE_CHECKING:
     from ..glossary import WordLookup
     from ..normalize import Normalized
-    from ..router import Router
+    from ..context import Context
 
 NAME = "definition"
 _SHOWN_SENSES = 3
@@ -45,15 +45,15 @@ def reader() -> Transformer:
     return _Reader()
 
 
-def answer(request: Definition, query: Normalized, router: Router) -> Result:
-    found = router.glossary.lookup(request.term, request.relation)
+def answer(request: Definition, query: Normalized, context: Context) -> Result:
+    found = context.glossary.lookup(request.term, request.relation)
     if found is None and normalize_key(request.term) in FUNCTION_WORDS:
         return Result.failure(query.original, NAME, Status.NOT_FOUND,
                               f"{request.term!r} is a function word, which the dictionary (WordNet) does not "
                               "define: it has nouns, verbs, adjectives and adverbs.",
                               interpreted_as=f"{request.relation} of {request.term!r}")
     if found is None:
-        suggestions = tuple(router.glossary.suggest(request.term))
+        suggestions = tuple(context.glossary.suggest(request.term))
         hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
         return Result.failure(query.original, NAME, Status.NOT_FOUND,
                               f"No entry for {request.term!r}.{hint}", suggestions=suggestions,

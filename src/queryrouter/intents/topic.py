@@ -14,7 +14,7 @@ from ..values import replace
 
 if TYPE_CHECKING:
     from ..normalize import Normalized
-    from ..router import Router
+    from ..context import Context
 
 NAME = "topic"
 MIN_SCORE = 30.0
@@ -65,19 +65,19 @@ def reader() -> Transformer:
     return _Reader()
 
 
-def answer(request: Topic, query: Normalized, router: Router) -> Result:
+def answer(request: Topic, query: Normalized, context: Context) -> Result:
     person = query.text.lower().partition(" ")[0] in WHO  # "who is bush": the president, not the shrub
-    hits = router.glossary.topics(request.subject, request.facet, person=person)
-    lexicon = router.glossary.lexicon
+    hits = context.glossary.topics(request.subject, request.facet, person=person)
+    lexicon = context.glossary.lexicon
     if not hits and lexicon is not None and (spelt := lexicon.corrected_name(request.subject)) is not None:
         # "who owns antartica": the place name misspelt, as definitions forgive a misspelt word
-        corrected = answer(Topic(spelt, request.facet), query, router)
+        corrected = answer(Topic(spelt, request.facet), query, context)
         if corrected.ok:
             return replace(corrected, interpreted_as=f"{corrected.interpreted_as} "
                                                      f"(read {request.subject!r} as {spelt!r})")
     if request.whole is not None and (not hits or hits[0].facet != request.facet):
         # A facet word after a subject that has no such facet is part of the subject: "natural history".
-        return answer(Topic(request.whole), query, router)
+        return answer(Topic(request.whole), query, context)
     asked = f"{request.facet} of {request.subject!r}" if request.facet else f"about {request.subject!r}"
     weak = tuple(dict.fromkeys(hit.entry.term for hit in hits if hit.score < MIN_SCORE))
     hits = [hit for hit in hits if hit.score >= MIN_SCORE]
@@ -85,11 +85,11 @@ def answer(request: Topic, query: Normalized, router: Router) -> Result:
         # A word alone that no topic is about ("luscious", "behemuth") is most likely asked to be defined.
         from .definition import Definition, answer as define
 
-        defined = define(Definition(request.subject, "definition"), query, router)
+        defined = define(Definition(request.subject, "definition"), query, context)
         if defined.ok:
             return defined
     if not hits:
-        suggestions = weak or tuple(router.glossary.suggest(request.subject))
+        suggestions = weak or tuple(context.glossary.suggest(request.subject))
         return Result.failure(query.original, NAME, Status.NOT_FOUND,
                               f"Nothing found about {request.subject!r}.", interpreted_as=asked,
                               suggestions=suggestions)
