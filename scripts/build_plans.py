@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from queryrouter import Router
-from queryrouter.plan_store import SHIPPED_PLANS, content_fingerprint
+from queryrouter.fastpath.plan_store import SHIPPED_PLANS
+from queryrouter.fingerprints import content_fingerprint
 
 SHAPES = Path(__file__).resolve().parent / "common_shapes.toml"
 

@@ -1,5 +1,5 @@
 """What an example of a corpus checks against a Result, in one place: the tests run the grammars' corpora
-with it (test_examples.py) and scripts/score_corpora.py measures the blind corpora with it.
+with it (test_examples.py) and benchmarks/score_corpora.py measures the blind corpora with it.
 
 An example may give `intent`, `status`, `text` (exact), `text_contains`, `text_contains_any` (any one of
 the strings, case-insensitive), `interpreted_as_contains`, `suggestions_include`, `not_intent`, and an

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 
 from queryrouter import Router
-from queryrouter.plan_store import PlanStore, fingerprint
+from queryrouter.fastpath.plan_store import PlanStore
+from queryrouter.fastpath.plans import from_json
+from queryrouter.fingerprints import fingerprint
 from queryrouter.prepared import Prepared
-from queryrouter.shapes import shape
+from queryrouter.fastpath.shapes import shape
 
 GRAMMARS = Path(__file__).resolve().parents[1] / "grammars"
 CONVERSIONS = [example["query"] for example in
@@ -30,11 +32,12 @@ def test_every_corpus_plan_survives_its_json(tmp_path: Path) -> None:
     router = Router(strict=True, shipped_plans=False, plan_store=tmp_path / "plans")
     for query in CONVERSIONS:
         router.route(query)
-    plans = [plan.prepared for plan in router._plans.values() if plan is not None]  # noqa: SLF001
+    plans = [plan for plan in router._fast._plans.values() if plan is not None]  # noqa: SLF001
     assert len(plans) > 100
     for plan in plans:
-        again = Prepared.from_json(plan.to_json())
-        assert again.apply("q", plan.values) == plan.apply("q", plan.values)
+        again = from_json(plan.kind, plan.to_json(), plan.growth).decision
+        assert isinstance(again, Prepared)
+        assert again.apply("q", plan.decision.values) == plan.decision.apply("q", plan.decision.values)
 
 
 def test_every_corpus_calculation_plan_survives_its_json(tmp_path: Path) -> None:
@@ -43,10 +46,11 @@ def test_every_corpus_calculation_plan_survives_its_json(tmp_path: Path) -> None
     router = Router(strict=True, shipped_plans=False, plan_store=tmp_path / "plans")
     for query in CALCULATIONS:
         router.route(query)
-    plans = [plan.prepared for plan in router._plans.values() if plan is not None]  # noqa: SLF001
-    assert len(plans) > 50 and all(isinstance(plan, PreparedCalculation) for plan in plans)
-    for plan in plans:
-        again = PreparedCalculation.from_json(plan.to_json())
+    learned = [plan for plan in router._fast._plans.values() if plan is not None]  # noqa: SLF001
+    assert len(learned) > 50 and all(isinstance(plan.decision, PreparedCalculation) for plan in learned)
+    for stored in learned:
+        again = from_json(stored.kind, stored.to_json(), stored.growth).decision
+        plan = stored.decision
         typed = [str(n) for n in range(3, 3 + plan.amounts)]
         values = [Fraction(text) for text in typed]
         assert again.apply("q", plan.values) == plan.apply("q", plan.values)
@@ -144,13 +148,13 @@ def test_a_damaged_calculation_plan_only_costs_speed(tmp_path: Path, damage: str
 
 def test_plans_made_while_the_files_change_are_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     router = Router(strict=True, shipped_plans=False, plan_store=tmp_path / "plans")  # takes the fingerprint
-    monkeypatch.setattr("queryrouter.plan_store.code_fingerprint", lambda: "an upgrade landed")
+    monkeypatch.setattr("queryrouter.fastpath.plan_store.code_fingerprint", lambda: "an upgrade landed")
     router.route("19.2 lbs to kg")
     assert not list((tmp_path / "plans").glob("*/*.json"))
 
 
 def test_a_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
-    from queryrouter.plan_store import default_path
+    from queryrouter.fastpath.plan_store import default_path
 
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
     assert os.path.isabs(default_path()) and "relative" not in default_path()
@@ -182,7 +186,7 @@ def test_the_fingerprint_follows_file_edits(tmp_path: Path) -> None:
 
 
 def test_a_full_store_starts_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("queryrouter.plan_store.MAX_PLANS", 3)
+    monkeypatch.setattr("queryrouter.fastpath.plan_store.MAX_PLANS", 3)
     store = PlanStore(tmp_path / "plans", "us")
     router = Router(strict=True)
     queries = ["1 lb to kg", "1 kg to lb", "1 m to ft", "1 ft to m"]
@@ -190,7 +194,7 @@ def test_a_full_store_starts_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         router.route(query)
         found = shape(query)
         assert found is not None
-        plan = router._plans[found.key]  # noqa: SLF001
+        plan = router._fast._plans[found.key]  # noqa: SLF001
         assert plan is not None
         store.put(found.key, plan)
     kept = [query for query in queries if store.get(shape(query).key) is not None]  # type: ignore[union-attr]

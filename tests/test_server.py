@@ -101,7 +101,7 @@ def test_a_served_run_loads_neither_pint_nor_lark_nor_the_glossary_nor_json(serv
                               env=served.env, timeout=60, check=False)
         assert done.returncode == 0 and done.stdout
         loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.decode().splitlines()}
-        assert not {"pint", "lark", "sqlite3", "queryrouter.glossary", "json", "queryrouter.shapes", "socket"} & loaded
+        assert not {"pint", "lark", "sqlite3", "queryrouter.glossary", "json", "queryrouter.fastpath.shapes", "socket"} & loaded
     assert "stopped after 2 queries" in served.stop()
 
 
@@ -195,7 +195,7 @@ def test_a_fingerprint_that_fails_means_no_server(monkeypatch: pytest.MonkeyPatc
     def vanished() -> str:
         raise FileNotFoundError("a package file went away during an upgrade")
 
-    monkeypatch.setattr("queryrouter.plan_store.code_fingerprint", vanished)
+    monkeypatch.setattr("queryrouter.fastpath.plan_store.code_fingerprint", vanished)
     assert cli.main(["19.2", "lbs", "to", "kg"]) == 0
     assert capsys.readouterr().out.strip() == "19.2 lb = 8.709 kg"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from queryrouter import Router
-from queryrouter.plan_store import SHIPPED_PLANS, ShippedPlans, shipped_plans
-from queryrouter.shapes import Shape
+from queryrouter.fastpath.plan_store import SHIPPED_PLANS, ShippedPlans, shipped_plans
+from queryrouter.fastpath.shapes import Shape
 
 REPO = Path(__file__).resolve().parents[1]
 FULL = Router(strict=True, cache_size=0)  # every query the long way
@@ -52,7 +52,7 @@ def test_shipped_plans_answer_as_the_long_way(seed: int) -> None:
         expected = FULL.route(query)
         assert router.route(query) == expected, query
         assert router.record(query) == (expected.ok, expected.to_json()), query
-    assert all(plan is not None for plan in router._plans.values())  # noqa: SLF001 - answered from the file
+    assert all(plan is not None for plan in router._fast._plans.values())  # noqa: SLF001 - answered from the file
 
 
 @pytest.mark.parametrize("router", [Router(volume_system="imperial"), Router(unit_definitions=["smoot = 67 * inch"]),
@@ -71,7 +71,7 @@ def test_plans_built_from_other_code_are_not_used(tmp_path: Path, monkeypatch: p
     copy = tmp_path / "plans.txt"
     copy.write_bytes(Path(SHIPPED_PLANS).read_bytes())
     assert ShippedPlans.load(str(copy)) is not None
-    monkeypatch.setattr("queryrouter.plan_store.content_fingerprint", lambda: "35-0000000000000000")
+    monkeypatch.setattr("queryrouter.fastpath.plan_store.content_fingerprint", lambda: "35-0000000000000000")
     assert ShippedPlans.load(str(copy)) is None
     assert ShippedPlans.load(str(tmp_path / "missing.txt")) is None
 

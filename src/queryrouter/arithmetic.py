@@ -151,14 +151,6 @@ def respond(request: Calculation, original: str, notes: Sequence[str] = ()) -> R
                               interpreted_as=with_notes(str(request.node), notes), confidence=0.9)
 
 
-_STORED_VALUE = re.compile(rf"-?\d{{1,{MAX_DIGITS}}}(?:/\d{{1,{MAX_DIGITS}}})?")  # as str(Fraction) writes it
-_FORMS = ("value", "percent", "fraction", "decimal", "part_of_whole", "change")
-# What a stored tree may hold, by kind of node: its operators, and how many arguments it takes.
-_SHAPES = {"group": (frozenset(), 1), "fraction": (frozenset(), 2), "power": (frozenset(), 2),
-           "prefix": (frozenset({"-", "√", "∛", "log ", "ln "}), 1), "postfix": (frozenset({"%", "²", "³", "!"}), 1),
-           "sum": (frozenset({"+", "-", "+%", "-%"}), 0), "product": (frozenset({"×", "/", "of?", "mod"}), 0)}
-
-
 @value
 class PreparedCalculation:
     """A calculation read once, to answer every query of its shape ("#% of #"): the typed numbers are
@@ -196,49 +188,6 @@ class PreparedCalculation:
                           readings=tuple(_fill(node, filled) for node in request.readings))
         return respond(request, original, self.notes)
 
-    def amounts_of(self, seen: Shape) -> tuple[Fraction, ...]:
-        """The amounts of a query of the shape `seen`: its numbers, without the minus sign before one,
-        which a calculation reads as an operator ("-3 + 5", "5 - -3")."""
-        return seen.unsigned().values()
-
-    def answer(self, original: str, seen: Shape) -> Result:
-        """The Result for `original`, a query of the shape `seen`, each amount shown as typed."""
-        unsigned = seen.unsigned()
-        return self.apply(original, unsigned.values(), unsigned.numbers)
-
-    def record(self, original: str, seen: Shape) -> tuple[bool, str]:
-        """Whether answer(original, seen) answers, and its Result as JSON (see Prepared.record)."""
-        result = self.answer(original, seen)
-        return result.ok, result.to_json()
-
-    def to_json(self) -> str:
-        import json
-
-        request = self.request
-        return json.dumps({"node": _tree(request.node), "form": request.form,
-                           "parts": [_tree(n) for n in request.parts], "decrease": request.decrease,
-                           "readings": [_tree(n) for n in request.readings], "notes": list(self.notes)},
-                          ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> PreparedCalculation:
-        """The inverse of to_json; anything to_json could not have written raises ValueError, KeyError or
-        TypeError, so a damaged plan is never applied."""
-        import json
-
-        data = json.loads(text)
-        if data["form"] not in _FORMS or not isinstance(data["decrease"], bool):
-            raise ValueError("not a calculation plan")
-        request = Calculation(_untree(data["node"]), data["form"], tuple(_untree(n) for n in data["parts"]),
-                              data["decrease"], tuple(_untree(n) for n in data["readings"]))
-        if any(node.depth > MAX_DEPTH for node in (request.node, *request.parts, *request.readings)):
-            raise ValueError("a plan nested too deep")
-        notes = data["notes"]
-        if not isinstance(notes, list) or not all(isinstance(note, str) for note in notes):
-            raise TypeError("notes must be texts")
-        return cls.of(request, notes)
-
-
 def _leaves(request: Calculation) -> list[Node]:
     found: list[Node] = []
     pending = [request.node, *request.parts, *request.readings]
@@ -257,36 +206,6 @@ def _fill(node: Node, filled: dict[int, tuple[Fraction, str]]) -> Node:
         value, text = filled[node.position]
         return replace(node, value=value, text=text)
     return replace(node, args=tuple(_fill(arg, filled) for arg in node.args))
-
-
-def _tree(node: Node) -> dict[str, Any]:
-    if node.op == "constant":
-        return {"op": "constant", "text": node.text}
-    if node.op == "number":
-        return {"op": "number", "value": str(node.value), "currency": node.currency, "text": node.text,
-                "position": node.position}
-    return {"op": node.op, "args": [_tree(arg) for arg in node.args], "ops": list(node.ops)}
-
-
-def _untree(data: dict[str, Any], depth: int = 0) -> Node:
-    if depth > MAX_DEPTH:
-        raise ValueError("a plan nested too deep")
-    if data["op"] == "constant":
-        return constant(data["text"])  # a KeyError for anything but π and e
-    if data["op"] == "number":
-        currency, text, position = data["currency"], data["text"], data["position"]
-        if not (isinstance(currency, str) and isinstance(text, str)) or type(position) is not int:
-            raise TypeError("a number with fields of the wrong type")
-        value = data["value"]
-        if not isinstance(value, str) or not _STORED_VALUE.fullmatch(value):
-            raise ValueError(f"not a stored number: {value!r}")
-        return leaf(Fraction(value), currency, text, position)
-    op, args, ops = data["op"], data["args"], data["ops"]
-    allowed, arity = _SHAPES[op]
-    fits = len(args) == arity if arity else len(args) >= 2 and len(ops) == len(args) - 1  # sum, product
-    if not fits or not isinstance(ops, list) or not set(ops) <= allowed or (op in ("prefix", "postfix") and not ops):
-        raise ValueError(f"not an expression: {op!r} of {len(args)} with {ops!r}")
-    return branch(op, [_untree(arg, depth + 1) for arg in args], ops)
 
 
 def present(request: Calculation, original: str, notes: Sequence[str] = ()) -> Result:

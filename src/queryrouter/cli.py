@@ -166,7 +166,7 @@ def _run(args: Options) -> int:
 
 
 def _router(args: Options) -> Router:
-    from .plan_store import default_path
+    from .fastpath.plan_store import default_path
     from .router import Router
 
     return Router(glossary=args.glossary, volume_system="imperial" if args.imperial else "us",

@@ -10,6 +10,8 @@ import os
 from _thread import allocate_lock  # threading.Lock, without importing threading (3 ms)
 from functools import cache
 
+from .paths import grammar_dir
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
     from lark import Lark, Tree
@@ -18,20 +20,6 @@ INTENT_ORDER = ("calculation", "conversion", "definition", "topic")
 """The start rules of query.lark, in the order the router tries them."""
 
 _lock = allocate_lock()
-
-
-def grammar_dir() -> str:
-    """The folder holding query.lark: inside the installed package, else the source checkout's.
-
-    os.path, not pathlib: the command line finds this folder on every start, and pathlib's import is a
-    tenth of a one-shot run."""
-    here = os.path.dirname(os.path.realpath(__file__))
-    packaged = os.path.join(here, "grammars")
-    checkout = os.path.join(os.path.dirname(os.path.dirname(here)), "grammars")
-    for folder in (packaged, checkout):
-        if os.path.isfile(os.path.join(folder, "query.lark")):
-            return folder
-    raise FileNotFoundError(f"query.lark not found in {packaged} or {checkout}")
 
 
 _built: Lark | None = None
@@ -61,7 +49,7 @@ def cache_file(folder: str) -> str:
 
     from lark import __version__ as lark_version
 
-    from .plan_store import content_hash
+    from .fingerprints import content_hash
 
     files = [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith(".lark")]
     grammars = content_hash(files)

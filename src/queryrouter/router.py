@@ -2,8 +2,8 @@
 
 Intents are tried in query.lark's order; the first whose grammar parses and whose answer does not decline
 wins. A definition that is not found falls back to a topic lookup, and the best failure is returned.
-A conversion or calculation of a known shape ("# lbs to kg", "#% of #": shapes.py) skips all that: the
-plan kept for its shape answers it.
+Around this core sits the fast path (fastpath/), which answers a query of a known shape ("# lbs to kg")
+from a plan; the core only tells it what it decided (a Decision).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from functools import cache, lru_cache, reduce
 from types import ModuleType
 
 from .errors import ConfigError
+from .decision import Decision
 from .grammar import INTENT_ORDER, parse
 from .result import Result, Status
-from .shapes import Plan, Shape, shape
 from .values import replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
@@ -28,11 +28,11 @@ if TYPE_CHECKING:
     from lark import Transformer
     from lark.exceptions import VisitError
 
+    from .arithmetic import PreparedCalculation
     from .explanation import Explanation, Step
+    from .fastpath import FastPath
     from .glossary import Glossary
     from .normalize import Normalized
-    from .plan_store import PlanStore
-    from .arithmetic import PreparedCalculation
     from .prepared import Prepared
     from .units import Units
 
@@ -48,9 +48,7 @@ VOLUME_SYSTEMS = ("us", "imperial")
 CACHE_SIZE = 4096
 """Results kept per Router, by query text: a search box sends the same prefixes and popular queries again
 and again, and a Result is immutable, so a repeat costs a dictionary lookup instead of two parses.
-As many query shapes are kept too ("# lbs to kg": see _plan), so new amounts skip the parser."""
-
-_UNSEEN: Any = object()
+As many query shapes are kept too ("# lbs to kg": fastpath/), so new amounts skip the parser."""
 
 
 class Router:
@@ -95,14 +93,20 @@ class Router:
         self._units: Units | None = None
         self._glossary: Glossary | None = None
         self._reader: Transformer | None = None
-        self._plans: dict[str, Plan | None] = {}  # shape key -> how to answer it, None if it has no plan
-        self._store: PlanStore | None = None
-        if self.plan_store is not None:
-            from .plan_store import PlanStore
+        self._fast: FastPath | None = None
+        answer = self._answer_long_way
+        if self.cache_size:
+            from .fastpath import FastPath
 
-            self._store = PlanStore(self.plan_store, f"{self.volume_system}|{'|'.join(self._unit_definitions)}")
+            store = None
+            if self.plan_store is not None:
+                from .fastpath.plan_store import PlanStore
+
+                store = PlanStore(self.plan_store, f"{self.volume_system}|{'|'.join(self._unit_definitions)}")
+            self._fast = FastPath(self._decide, self.cache_size, self.max_length, store, self.shipped_plans)
+            answer = self._fast.route
         self._cached_route: Callable[[str], Result] = (
-            lru_cache(maxsize=self.cache_size)(self._route) if self.cache_size else self._route)
+            lru_cache(maxsize=self.cache_size)(answer) if self.cache_size else answer)
 
     # --- lazily built parts: pint, the glossary and the grammar load on first use -------------------
 
@@ -138,7 +142,7 @@ class Router:
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for built in ("_lock", "_units", "_glossary", "_reader", "_plans", "_store", "_cached_route"):
+        for built in ("_lock", "_units", "_glossary", "_reader", "_fast", "_cached_route"):
             state.pop(built)
         return state
 
@@ -164,63 +168,34 @@ class Router:
         a planned shape ("# lbs to kg") is written straight from the plan, without building the Result."""
         if not isinstance(query, str):
             raise TypeError(f"record() takes a str, not {type(query).__name__}")
-        try:
-            seen, plan = self._lookup(query)
-            if seen is not None and plan is not None:
-                return plan.prepared.record(query, seen)
-        except Exception:
-            if self.strict:
-                raise
-            return False, _internal_error(query).to_json()
+        if self._fast is not None:
+            try:
+                written = self._fast.record(query)
+            except Exception:
+                if self.strict:
+                    raise
+                return False, _internal_error(query).to_json()
+            if written is not None:
+                return written
         result = self.route(query)
         return result.ok, result.to_json()
 
-    def _route(self, query: str, trace: list[Step] | None = None) -> Result:
-        """The routing loop behind route() and explain(); `trace`, when given, collects each intent tried.
+    def _answer_long_way(self, query: str) -> Result:
+        return self._decide(query).result
 
-        A conversion whose shape was seen before ("# lbs to kg") is answered from the plan of that shape:
-        no normalizing, parsing or unit lookup, only the arithmetic on the new amounts."""
+    def _decide(self, query: str, trace: list[Step] | None = None) -> Decision:
+        """The core: the Result for `query` and how it was decided (see fastpath.Decision); `trace`, when
+        given, collects each intent tried, for explain()."""
         if len(query) > self.max_length:
-            return Result.failure(query, "none", Status.TOO_LONG,
-                                  f"The query is longer than {self.max_length} characters.")
-        seen, plan = self._lookup(query) if trace is None else (None, None)
-        if seen is not None and plan is not None:
-            return plan.prepared.answer(query, seen)
-        steps = [] if seen is not None else trace
+            return Decision(Result.failure(query, "none", Status.TOO_LONG,
+                                           f"The query is longer than {self.max_length} characters."))
+        steps: list[Step] = [] if trace is None else trace
         result = self._route_text(query, steps)
-        if seen is not None and steps:
-            plan = self._plan(seen, steps, result)
-            self._remember(seen, plan)
-            if plan is not None and self._store is not None:
-                self._store.put(seen.key, plan)
-        return result
-
-    def _lookup(self, query: str) -> tuple[Shape | None, Plan | None]:
-        """`query`'s shape and the plan that answers it, if one does; (shape, None) for a shape never seen,
-        which the long way learns; (None, None) for no shape, or one with no plan or too long normalized."""
-        seen = shape(query) if self.cache_size and len(query) <= self.max_length else None
-        if seen is None:
-            return None, None
-        plan = self._known(seen)
-        if plan is _UNSEEN:
-            return seen, None
-        if plan is not None and len(query) + plan.growth <= self.max_length:
-            return seen, plan
-        return None, None
-
-    def _known(self, seen: Shape) -> Plan | None:
-        """The plan kept for `seen`, None if its shape has none, _UNSEEN if it was never learned."""
-        plan = self._plans.get(seen.key, _UNSEEN)
-        if plan is _UNSEEN and (self._store is not None or self.shipped_plans):
-            stored = self._store.get(seen.key) if self._store is not None else None
-            if stored is None and self.shipped_plans:
-                from .plan_store import shipped_plans
-
-                shipped = shipped_plans()
-                stored = shipped.get(seen.key) if shipped is not None else None
-            if stored is not None and (stored.prepared.amounts == len(seen.numbers) or not seen.numbers):
-                self._remember(seen, plan := stored)
-        return plan
+        if not steps:
+            return Decision(result)
+        *before, last = steps
+        sole = last.result is result and all(step.outcome == "not parsed" for step in before)
+        return Decision(result, last.prepared if sole else None, None if last.query is None else last.query.text)
 
     def _route_text(self, query: str, trace: list[Step] | None) -> Result:
         from .normalize import normalize  # not needed, so not loaded, when every query has a plan
@@ -244,36 +219,6 @@ class Router:
         # The first not-found says why (e.g. a definition's); every one's suggestions are offered.
         suggestions = tuple(dict.fromkeys(s for result in not_found for s in result.suggestions))
         return not_found[0] if len(not_found) == 1 else replace(not_found[0], suggestions=suggestions)
-
-    def _plan(self, seen: Shape, steps: list[Step], result: Result) -> Plan | None:
-        """The decision behind `result`, if its whole shape can share it: the intent that answered was the
-        first to parse (so no earlier intent can claim another query of the shape) and decided before it
-        did arithmetic, its amounts are the plain numbers as typed, and a probe with other amounts is
-        lengthened alike by normalizing and gets the same answer from the plan as the long way."""
-        *before, last = steps
-        prepared = last.prepared
-        if (prepared is None or last.result is not result or last.query is None
-                or prepared.values != prepared.amounts_of(seen)
-                or any(step.outcome != "not parsed" for step in before)):
-            return None
-        growth = len(last.query.text) - len(result.query)
-        if not seen.numbers:  # the shape is this one query: nothing else to check
-            return Plan(prepared, growth)
-        probe = seen.probe()
-        probe_text = probe.text()
-        probe_steps: list[Step] = []
-        expected = self._route_text(probe_text, probe_steps)
-        probed = probe_steps[0].query if probe_steps else None
-        if (probed is None or len(probed.text) - len(probe_text) != growth
-                or prepared.answer(probe_text, probe) != expected):
-            return None
-        return Plan(prepared, growth)
-
-    def _remember(self, seen: Shape, plan: Plan | None) -> None:
-        with self._lock:
-            if seen.key not in self._plans and len(self._plans) >= self.cache_size:
-                del self._plans[next(iter(self._plans))]  # the oldest shape makes room
-            self._plans[seen.key] = plan
 
     def _try(self, intent: str, query: Normalized, trace: list[Step] | None = None) -> Result | None:
         visit_error, intents, invalid_number, Step = _lazy_imports()  # noqa: N806 - a class
@@ -320,7 +265,7 @@ class Router:
 
         trace: list[Step] = []
         try:
-            result = self._route(query, trace)
+            result = self._decide(query, trace).result
             details = tuple(line for step in trace for line in self._details(step))
         except Exception:
             if self.strict:

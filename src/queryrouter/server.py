@@ -34,10 +34,11 @@ MAX_REQUEST = 1 << 20
 def address(settings: Sequence[str]) -> str:
     """The socket of a server whose answers depend on `settings` (its options, and each glossary file with
     its size and time), in $XDG_RUNTIME_DIR/queryrouter or else the user's cache folder."""
-    from .plan_store import code_fingerprint, default_path, text_hash
+    from .fingerprints import code_fingerprint, text_hash
+    from .private_files import cache_root
 
     runtime = os.environ.get("XDG_RUNTIME_DIR", "")
-    folder = os.path.join(runtime, "queryrouter") if os.path.isabs(runtime) else os.path.dirname(default_path())
+    folder = os.path.join(runtime, "queryrouter") if os.path.isabs(runtime) else cache_root()
     return os.path.join(folder, f"serve-{text_hash(chr(10).join([code_fingerprint(), *settings]))}.sock")
 
 

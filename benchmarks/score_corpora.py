@@ -1,4 +1,4 @@
-"""Measure queryrouter on the blind corpora (grammars/blind/*.toml, or the files given): how many queries
+"""Measure queryrouter on the blind corpora (benchmarks/corpora/*.toml, or the files given): how many queries
 it answers rightly, and how many of its ok answers are wrong.
 
 The blind corpora were written by people who had not read the grammar or the code, from the kinds of
@@ -7,8 +7,8 @@ rules. An example is right when the Result holds everything it expects (tests/co
 names no status, when the query is not answered; an ok answer that is not right is confidently wrong,
 the worst outcome.
 
-    python scripts/score_corpora.py                  # every blind corpus, one line each
-    python scripts/score_corpora.py --wrong FILE...  # and each miss, with what was answered
+    python benchmarks/score_corpora.py                  # every blind corpus, one line each
+    python benchmarks/score_corpora.py --wrong FILE...  # and each miss, with what was answered
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from queryrouter import Router  # noqa: E402
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path, help="corpus files (default: grammars/blind/*.toml)")
+    parser.add_argument("files", nargs="*", type=Path, help="corpus files (default: benchmarks/corpora/*.toml)")
     parser.add_argument("--wrong", action="store_true", help="list every miss")
     args = parser.parse_args()
-    files = args.files or sorted((REPO / "grammars" / "blind").glob("*.toml"))
+    files = args.files or sorted((REPO / "benchmarks" / "corpora").glob("*.toml"))
     router = Router()
     print(f"{'corpus':28} {'queries':>7} {'right':>7} {'ok':>5} {'ok wrong':>8}  right by expected intent")
     totals: Counter[str] = Counter()

@@ -7,8 +7,8 @@ query without a shape) stay in the shape as typed, so every query of a shape rea
 amounts. A minus sign that starts a word ("-40 c to f") stays in the shape too, and is its number's sign.
 A query without any digit ("kg to lbs", "how many cups in a liter") is a shape of its own, whose plan asks
 for one of each unit. A digit of another script next to a number ("０5"), or any character that Unicode
-normalization rewrites ("½", "５", "ﬁ"), leaves a query without a shape. The router still
-checks a shape reads alike before trusting it (router.py).
+normalization rewrites ("½", "５", "ﬁ"), leaves a query without a shape. The fast path still
+checks a shape reads alike before trusting it (fastpath/__init__.py).
 """
 
 from __future__ import annotations
@@ -17,13 +17,8 @@ import re
 import unicodedata
 from fractions import Fraction
 
-from .numbers import MAX_DIGITS, THOUSANDS_RE
-from .values import value
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
-if TYPE_CHECKING:
-    from .arithmetic import PreparedCalculation
-    from .prepared import Prepared
+from ..numbers import MAX_DIGITS, THOUSANDS_RE
+from ..values import value
 
 # \w and \d of every script around the number: "٠5" or "5０" are one longer number to the grammar.
 _NUMBER_RE = re.compile(r"(?<![\w.,/^])([0-9]+([.,][0-9]+)?)(?![\w.,/^]?\d)")
@@ -33,15 +28,6 @@ _PLACEHOLDER_RE = re.compile(f"{re.escape(_DECIMAL)}|{re.escape(_COMMA)}|{_INTEG
 _ONE = Fraction(1)
 _PROBE_INTEGERS = ("7", "13", "29", "41")
 _PROBE_DECIMALS = ("2.5", "6.75", "3.25", "8.5")
-
-
-@value
-class Plan:
-    """How the router answers every query of one shape: its prepared conversion, and how many characters
-    normalizing adds to a query of the shape ("5kg" -> "5 kg"), since the length cap applies after it."""
-
-    prepared: Prepared | PreparedCalculation
-    growth: int
 
 
 @value

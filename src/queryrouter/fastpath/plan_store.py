@@ -25,41 +25,24 @@ from __future__ import annotations
 
 import mmap
 import os
-import sys
-import unicodedata
-import zlib
 from _thread import get_ident  # threading's, without importing threading
 from functools import cache
 
+from ..fingerprints import code_fingerprint, content_fingerprint, text_hash
+from ..paths import DATA
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
-    from .arithmetic import PreparedCalculation
-    from .prepared import Prepared
-    from .shapes import Plan
+    from .plans import Plan
 
 MAX_PLANS = 10_000
-_FINGERPRINTED = (".py", ".lark", ".toml", ".txt")
 
 
 def default_path() -> str:
     """The command line's plans: the folder plans in the user's queryrouter cache (private_files.cache_root)."""
-    from .private_files import cache_root
+    from ..private_files import cache_root
 
     return os.path.join(cache_root(), "plans")
-
-
-def fingerprint(paths: list[str]) -> str:
-    """Size and modification time of each file (and each source or data file under each folder), in one
-    short hash: cheap enough for every process start (no file is read), and changed by any edit, install
-    or upgrade."""
-    stats = [sys.version, unicodedata.unidata_version]
-    for path in paths:
-        for root, files in _walk(path) if os.path.isdir(path) else [("", [path])]:
-            for name in files:
-                if name.endswith(_FINGERPRINTED):
-                    stat = os.stat(os.path.join(root, name))
-                    stats.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return text_hash("\n".join(stats))
 
 
 class PlanStore:
@@ -79,14 +62,14 @@ class PlanStore:
             return None
         import json
 
-        from .shapes import Plan
+        from .plans import from_json
 
         try:
             with open(self._file(shape), encoding="utf-8") as handle:
                 stored = json.load(handle)
             if stored["shape"] != shape or not isinstance(stored["growth"], int):
                 return None
-            return Plan(_from_json(stored["kind"], stored["plan"]), stored["growth"])
+            return from_json(stored["kind"], stored["plan"], stored["growth"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -99,8 +82,7 @@ class PlanStore:
             if self._code is None or code_fingerprint() != self._code:
                 self._code = None  # the loaded code may be older than the files: keep nothing more
                 return
-            text = json.dumps({"shape": shape, "growth": plan.growth, "kind": plan.prepared.KIND,
-                               "plan": plan.prepared.to_json()},
+            text = json.dumps({"shape": shape, "growth": plan.growth, "kind": plan.kind, "plan": plan.to_json()},
                               ensure_ascii=False)
             file = self._file(shape)
             folder = os.path.dirname(file)
@@ -132,7 +114,7 @@ class PlanStore:
                 shutil.rmtree(os.path.join(self.path, name), ignore_errors=True)
 
 
-SHIPPED_PLANS = os.path.join(os.path.dirname(os.path.realpath(__file__)), "data", "plans.txt")
+SHIPPED_PLANS = os.path.join(DATA, "plans.txt")
 
 
 class ShippedPlans:
@@ -161,7 +143,7 @@ class ShippedPlans:
         """The plan shipped for `shape`, or None."""
         import json
 
-        from .shapes import Plan
+        from .plans import from_json
 
         try:
             found = self._line(json.dumps(shape))
@@ -169,7 +151,7 @@ class ShippedPlans:
                 return None
             growth, number = found.split("\t")
             kind, _, plan = (self._line(f"={number}") or "").partition("\t")
-            return Plan(_from_json(kind, plan), int(growth))
+            return from_json(kind, plan, int(growth))
         except (ValueError, KeyError, TypeError):  # a damaged file costs speed only, as in PlanStore
             return None
 
@@ -196,79 +178,3 @@ def shipped_plans() -> ShippedPlans | None:
     return ShippedPlans.load()
 
 
-def content_fingerprint() -> str:
-    """What the shipped plans were derived from, by content (an install changes every file's time): the
-    package's code and data, its grammars, and pint's unit definitions."""
-    from .grammar import grammar_dir
-
-    here, grammars = os.path.dirname(os.path.realpath(__file__)), grammar_dir()
-    # A wheel carries the grammars folder inside the package, with its example corpora: skipped here, and
-    # its grammars read as a checkout's are.
-    files = [os.path.join(root, name) for root, names in _walk(here, skip="grammars")
-             for name in names if name.endswith((".py", ".toml"))]
-    files += [os.path.join(grammars, name) for name in sorted(os.listdir(grammars)) if name.endswith(".lark")]
-    files += [name for name in _library_files() if name.endswith(".txt")]
-    return content_hash(files)
-
-
-def content_hash(files: list[str]) -> str:
-    """The files' count and the crc32 and adler32 of their contents in order: cheap to take on a one-shot
-    run, and changed by any edit."""
-    crc, adler = 0, 1
-    for file in files:
-        with open(file, "rb") as handle:
-            data = handle.read()
-        crc, adler = zlib.crc32(data, crc), zlib.adler32(data, adler)
-    return f"{len(files)}-{crc:08x}{adler:08x}"
-
-
-def _walk(top: str, skip: str = "__pycache__") -> list[tuple[str, list[str]]]:
-    """Each folder under `top` with its file names, in a fixed order, without bytecode (or `skip`) folders."""
-    found = []
-    for root, dirs, names in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", skip))
-        found.append((root, sorted(names)))
-    return found
-
-
-def code_fingerprint() -> str:
-    """The package's code, grammars and data and the pint and lark installed, by size and time."""
-    from .grammar import grammar_dir
-
-    here = os.path.dirname(os.path.realpath(__file__))
-    return fingerprint([here, grammar_dir(), *_library_files()])
-
-
-@cache
-def _library_files() -> tuple[str, ...]:
-    """The files that say which pint and lark are installed, found without importing them (once: the
-    fingerprint is taken again before every write)."""
-    # importlib.machinery, not importlib.util: that imports contextlib, 3 ms of a one-shot run
-    from importlib.machinery import PathFinder
-
-    files = []
-    for library, names in (("pint", ("__init__.py", "default_en.txt", "constants_en.txt")),
-                           ("lark", ("__init__.py", "lark.py"))):
-        spec = PathFinder.find_spec(library)
-        if spec is not None and spec.origin is not None:
-            files += [os.path.join(os.path.dirname(spec.origin), name) for name in names]
-    return tuple(files)
-
-
-def _from_json(kind: str, text: str) -> Prepared | PreparedCalculation:
-    """A stored plan of either kind, loading only the module that applies it."""
-    if kind == "conversion":
-        from .prepared import Prepared
-
-        return Prepared.from_json(text)
-    if kind == "calculation":
-        from .arithmetic import PreparedCalculation
-
-        return PreparedCalculation.from_json(text)
-    raise ValueError(f"a plan of unknown kind {kind!r}")
-
-
-def text_hash(text: str) -> str:
-    """A short name for `text`, fit for a file name."""
-    data = text.encode("utf-8", "surrogatepass")
-    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"

@@ -1,0 +1,61 @@
+"""A batch line of a planned one-unit conversion, written without building its Result.
+
+A batch writes Result.to_json() for each line; for a conversion plan most of that text is the same on
+every line. So the Result is laid out once with markers where the amounts go (by Prepared.result and
+Result.to_json themselves, so the layout is defined in one place), split at the markers, and each line
+fills the slots: the arithmetic, two formatted numbers and a join, a third of the cost of the Result.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from json.encoder import encode_basestring as _quote  # a str as JSON, not escaped to ASCII
+
+from ..formatting import format_number
+from ..prepared import Prepared, shown_typed
+
+# A marker is NUL, a name, NUL: JSON writes NUL as \u0000, which no other text of a Result holds. A name
+# starting "v" is a whole JSON value, quotes and all (the query, a float); "t", text inside a string.
+_MARKERS = re.compile(r'"\\u0000(v\w+)\\u0000"|\\u0000(t\w+)\\u0000')
+
+
+def _mark(name: str) -> str:
+    return f"\x00{name}\x00"
+
+
+class RecordTemplate:
+    """The JSON of a one-unit, one-goal conversion plan's Result, with slots for what changes per line."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        self.prepared = prepared
+        others = [_mark(f"t{index}") for index in range(len(prepared.alternatives))]
+        marked = prepared.result(_mark("vquery"), [_mark("tshown")], [_mark("vnumber")], _mark("vtotal"),
+                                 _mark("ttotal"), (), others)
+        pieces = _MARKERS.split(marked.to_json())  # text, value name or None, text name or None, text, ...
+        self.texts = pieces[0::3]
+        self.slots = [value or text for value, text in zip(pieces[1::3], pieces[2::3])]
+
+    @staticmethod
+    def fits(prepared: Prepared) -> bool:
+        """Whether a plan's records can be written this way: one amount, one goal, in every reading."""
+        return prepared.parts is None and all(len(reading.legs) == 1
+                                              for reading in (prepared.reading, *prepared.alternatives))
+
+    def record(self, original: str, typed: str) -> str | None:
+        """The record for the amount `typed`; None when a reading refuses it or the total is not finite
+        (below absolute zero, too large), which the plan's answer then says."""
+        number = float(typed)
+        prepared = self.prepared
+        total = prepared.reading.total_or_none((number,), (typed,))
+        if total is None or not math.isfinite(total):
+            return None
+        filled = {"vquery": _quote(original), "vnumber": repr(number), "vtotal": repr(total),
+                  "tshown": shown_typed(typed), "ttotal": format_number(total)}
+        for index, other in enumerate(prepared.alternatives):
+            found = other.total_or_none((number,), (typed,))
+            if found is None or not math.isfinite(found):
+                return None
+            filled[f"t{index}"] = format_number(found)
+        texts = self.texts
+        return "".join([texts[0], *[part for slot, text in zip(self.slots, texts[1:]) for part in (filled[slot], text)]])
