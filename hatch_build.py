@@ -1,23 +1,29 @@
-"""Hatch build hook: ship the embedded glossary expanded, keep the repository lean.
+"""Hatch build hook: ship the embedded glossary expanded and the plans of common shapes freshly built.
 
-The repository commits ``src/queryrouter/data/glossary.sqlite.xz`` (about 12 MB) instead of the
-43 MB SQLite file. A wheel gets the plain file, so an installed queryrouter never decompresses or
-writes anything at run time. An editable install expands it once next to the ``.xz`` (git-ignored),
-which is where ``queryrouter.lexicon`` looks for it.
+- The repository commits ``src/queryrouter/data/glossary.sqlite.xz`` (about 12 MB) instead of the 43 MB
+  SQLite file; the hook expands it next to the ``.xz`` (git-ignored), where ``queryrouter.lexicon`` looks
+  for it in an editable install, and a wheel gets that plain file, so an installed queryrouter never
+  decompresses or writes anything at run time.
+- The plans of common query shapes (``data/plans.txt``) are a build product: learned by
+  ``scripts/build_plans.py`` from the code being installed, so they always match it, and never committed.
+  The build environment needs queryrouter's own dependencies for that (``[build-system] requires``).
 """
 
 from __future__ import annotations
 
 import lzma
+import os
 import shutil
-import tempfile
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-PACKED = Path("src/queryrouter/data/glossary.sqlite.xz")
-IN_WHEEL = "queryrouter/data/glossary.sqlite"
+DATA = Path("src/queryrouter/data")
+PACKED = DATA / "glossary.sqlite.xz"
+PLANS = DATA / "plans.txt"
 
 
 def expand(packed: Path, target: Path) -> None:
@@ -30,22 +36,24 @@ def expand(packed: Path, target: Path) -> None:
     partial.replace(target)
 
 
+def build_plans(root: Path, target: Path) -> None:
+    """Run scripts/build_plans.py on the source tree being built (its own process: it imports the package)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")])}
+    partial = target.with_name(target.name + ".partial")
+    subprocess.run([sys.executable, str(root / "scripts" / "build_plans.py"), "--output", str(partial)],
+                   check=True, env=env, cwd=root)
+    partial.replace(target)
+
+
 class GlossaryBuildHook(BuildHookInterface):  # type: ignore[misc]
-    """Adds the expanded glossary to wheels; expands it in place for editable installs."""
+    """Adds the expanded glossary and the built plans to wheels; puts them in place for editable installs."""
 
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        packed = Path(self.root) / PACKED
-        if version == "editable":
-            expand(packed, packed.with_suffix(""))
-            return
-        self._scratch = Path(tempfile.mkdtemp(prefix="queryrouter-glossary-"))
-        target = self._scratch / "glossary.sqlite"
-        expand(packed, target)
-        build_data["force_include"][str(target)] = IN_WHEEL
-
-    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
-        scratch = getattr(self, "_scratch", None)
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
+        root = Path(self.root)
+        expand(root / PACKED, root / PACKED.with_suffix(""))
+        build_plans(root, root / PLANS)
+        if version != "editable":
+            build_data["force_include"][str(root / PACKED.with_suffix(""))] = "queryrouter/data/glossary.sqlite"
+            build_data["force_include"][str(root / PLANS)] = "queryrouter/data/plans.txt"

@@ -201,7 +201,8 @@ def test_a_full_store_starts_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert kept == queries[-1:]
 
 
-def test_the_command_line_answers_a_known_shape_without_pint_or_lark(tmp_path: Path) -> None:
+def test_the_command_line_answers_a_known_shape_without_pint_or_lark(tmp_path: Path,
+                                                                     current_shipped_plans: list[str]) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     script = ("import sys; from queryrouter.cli import main; main(sys.argv[1:]); "
               "print(sorted(m for m in ('pint', 'lark', 'rapidfuzz') if m in sys.modules))")

@@ -22,6 +22,13 @@ from .paths import PACKAGE, grammar_dir
 
 _FINGERPRINTED = (".py", ".lark", ".toml", ".txt")
 
+# The package's modules that cannot change an answer (the command line and its server, where caches and
+# files live, how they are hashed, explaining): the shipped plans stay valid across edits to them.
+_NOT_DECIDING = frozenset({
+    "__main__.py", "cli.py", "server.py", "explanation.py", "errors.py",
+    "private_files.py", "paths.py", "fingerprints.py", "plan_store.py",
+})
+
 
 def fingerprint(paths: list[str]) -> str:
     """Size and modification time of each file (and each source or data file under each folder), in one
@@ -37,15 +44,14 @@ def fingerprint(paths: list[str]) -> str:
     return text_hash("\n".join(stats))
 
 
-
 def content_fingerprint() -> str:
-    """What the shipped plans were derived from, by content (an install changes every file's time): the
-    package's code and data, its grammars, and pint's unit definitions."""
+    """What the shipped plans were derived from, by content (an install changes every file's time): what
+    decides answers, the package's deciding code and its data, its grammars, and pint's unit definitions."""
     here, grammars = PACKAGE, grammar_dir()
     # A wheel carries the grammars folder inside the package, with its example corpora: skipped here, and
     # its grammars read as a checkout's are.
     files = [os.path.join(root, name) for root, names in _walk(here, skip="grammars")
-             for name in names if name.endswith((".py", ".toml"))]
+             for name in names if name.endswith((".py", ".toml")) and name not in _NOT_DECIDING]
     files += [os.path.join(grammars, name) for name in sorted(os.listdir(grammars)) if name.endswith(".lark")]
     files += [name for name in _library_files() if name.endswith(".txt")]
     return content_hash(files)
