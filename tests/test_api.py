@@ -82,7 +82,7 @@ def test_a_failing_plan_is_an_internal_error_record_unless_strict(monkeypatch: p
     def broken(*_: object) -> tuple[bool, str]:
         raise ZeroDivisionError
 
-    monkeypatch.setattr("queryrouter.fastpath.plans.Plan.record", broken)
+    monkeypatch.setattr("queryrouter.fastpath.plans.ConversionPlan.record", broken)
     ok, text = router.record("7 kg to lb")
     assert not ok and json.loads(text)["status"] == "internal" and json.loads(text)["query"] == "7 kg to lb"
     with pytest.raises(ZeroDivisionError):

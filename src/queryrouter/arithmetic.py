@@ -25,8 +25,6 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of 
 if TYPE_CHECKING:
     from typing import Any, Literal
 
-    from .shapes import Shape
-
     Form = Literal["value", "percent", "fraction", "decimal", "part_of_whole", "change"]
 
 NAME = "calculation"
@@ -159,7 +157,7 @@ class PreparedCalculation:
     request: Calculation
     notes: tuple[str, ...]
     slots: tuple[int, ...]  # positions of the typed numbers, in text order
-    KIND = NAME  # what plan_store.py records, to read the plan back
+    KIND = NAME  # the intent that decided it
 
     @classmethod
     def of(cls, request: Calculation, notes: Sequence[str]) -> PreparedCalculation:

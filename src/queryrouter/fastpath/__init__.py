@@ -94,12 +94,12 @@ class FastPath:
         """A plan for the whole of `seen` from the core's decision on one query of it, if it holds: the
         decision's amounts are the query's plain numbers, and a probe with other amounts is lengthened
         alike by normalizing and gets the same answer from the plan as from the core."""
-        from .plans import Plan
+        from .plans import plan as plan_of
 
         prepared, normalized = decision.prepared, decision.normalized
         if prepared is None or normalized is None:
             return None
-        plan = Plan(prepared, len(normalized) - len(decision.result.query))
+        plan = plan_of(prepared, len(normalized) - len(decision.result.query))
         if prepared.values != plan.amounts(seen):
             return None
         if not seen.numbers:  # the shape is this one query: nothing else to check

@@ -13,10 +13,9 @@ import json
 import math
 import re
 from fractions import Fraction
-
 from functools import cache, cached_property
 
-from ..values import as_dict, value
+from ..values import as_dict
 from .shapes import Shape
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
@@ -31,73 +30,100 @@ if TYPE_CHECKING:
 # Each kind's module is imported when a plan of that kind is read: a conversion needs no decimal context.
 
 
-@value
 class Plan:
     """How the fast path answers every query of one shape: the core's decision for one of them, and how
     many characters normalizing adds to a query of the shape ("5kg" -> "5 kg"), since the length cap
-    applies after it."""
+    applies after it. One subclass per kind of decision; `plan()` picks it."""
 
+    kind = ""  # the intent that decided it, which says how to read its JSON back
     decision: Prepared | PreparedCalculation
-    growth: int
+
+    def __init__(self, decision: Any, growth: int) -> None:
+        self.decision, self.growth = decision, growth
 
     def amounts(self, seen: Shape) -> tuple[Fraction, ...]:
-        """The amounts of a query of the shape `seen`: its numbers (a calculation reads a minus sign before
-        one as an operator: "-3 + 5"; a conversion as its sign: "-40 c to f"), or one of each unit when it
-        has none ("kg to lbs")."""
-        if self.kind == "calculation":
-            return seen.unsigned().values()
-        return seen.values(self.decision.amounts)
+        """The amounts a query of the shape `seen` gives the decision."""
+        raise NotImplementedError
 
     def answer(self, original: str, seen: Shape) -> Result:
         """The Result for `original`, a query of the shape `seen`."""
-        decision = self.decision
-        if decision.KIND == "calculation":
-            unsigned = seen.unsigned()
-            return decision.apply(original, unsigned.values(), unsigned.numbers)  # amounts shown as typed
-        return decision.apply(original, self.amounts(seen))
+        raise NotImplementedError
+
+    def to_json(self) -> str:
+        """The decision without its amounts, as JSON."""
+        raise NotImplementedError
 
     def record(self, original: str, seen: Shape) -> tuple[bool, str]:
-        """Whether answer(original, seen) answers, and its Result's JSON: what a batch writes for the line.
-        A one-unit conversion, most of a batch, is written through its template (records.py)."""
+        """Whether answer(original, seen) answers, and its Result's JSON: what a batch writes for the line."""
+        result = self.answer(original, seen)
+        return result.ok, result.to_json()
+
+
+class ConversionPlan(Plan):
+    kind = "conversion"
+    decision: Prepared
+
+    def amounts(self, seen: Shape) -> tuple[Fraction, ...]:
+        """The query's numbers, a minus sign that starts a word included ("-40 c to f"), or one of each
+        unit when it has none ("kg to lbs")."""
+        return seen.values(self.decision.amounts)
+
+    def answer(self, original: str, seen: Shape) -> Result:
+        return self.decision.apply(original, self.amounts(seen))
+
+    def record(self, original: str, seen: Shape) -> tuple[bool, str]:
+        """A one-unit conversion, most of a batch, is written through its template (records.py)."""
         if self._template is not None and len(seen.numbers) == 1:
             written = self._template.record(original, seen.numbers[0])
             if written is not None:
                 return True, written
-        result = self.answer(original, seen)
-        return result.ok, result.to_json()
+        return super().record(original, seen)
 
     @cached_property
     def _template(self) -> RecordTemplate | None:
         from .records import RecordTemplate
 
-        decision = self.decision
-        return RecordTemplate(decision) if decision.KIND == "conversion" and RecordTemplate.fits(decision) else None
+        return RecordTemplate(self.decision) if RecordTemplate.fits(self.decision) else None
 
     def to_json(self) -> str:
-        """The decision without its amounts, as JSON; floats keep every bit (JSON writes their repr)."""
-        decision = self.decision
-        if decision.KIND == "calculation":
-            request = decision.request
-            return json.dumps({"node": _tree(request.node), "form": request.form,
-                               "parts": [_tree(n) for n in request.parts], "decrease": request.decrease,
-                               "readings": [_tree(n) for n in request.readings], "notes": list(decision.notes)},
-                              ensure_ascii=False)
-        data = as_dict(decision)
+        """Floats keep every bit: JSON writes their repr."""
+        data = as_dict(self.decision)
         del data["values"]
         return json.dumps(data, ensure_ascii=False, allow_nan=False)
 
-    @property
-    def kind(self) -> str:
-        """The intent that decided it, which says how to read its JSON back."""
-        return self.decision.KIND
+
+class CalculationPlan(Plan):
+    kind = "calculation"
+    decision: PreparedCalculation
+
+    def amounts(self, seen: Shape) -> tuple[Fraction, ...]:
+        """The query's numbers without a minus sign before one, which a calculation reads as an operator
+        ("-3 + 5", "5 - -3")."""
+        return seen.unsigned().values()
+
+    def answer(self, original: str, seen: Shape) -> Result:
+        unsigned = seen.unsigned()
+        return self.decision.apply(original, unsigned.values(), unsigned.numbers)  # amounts shown as typed
+
+    def to_json(self) -> str:
+        request = self.decision.request
+        return json.dumps({"node": _tree(request.node), "form": request.form,
+                           "parts": [_tree(n) for n in request.parts], "decrease": request.decrease,
+                           "readings": [_tree(n) for n in request.readings], "notes": list(self.decision.notes)},
+                          ensure_ascii=False)
+
+
+def plan(decision: Prepared | PreparedCalculation, growth: int) -> Plan:
+    """The plan of the kind that applies `decision`."""
+    return (CalculationPlan if decision.KIND == "calculation" else ConversionPlan)(decision, growth)
 
 
 def from_json(kind: str, text: str, growth: int) -> Plan:
     """The inverse of Plan.to_json for a plan of `kind`."""
     if kind == "conversion":
-        return Plan(_conversion(text), growth)
+        return ConversionPlan(_conversion(text), growth)
     if kind == "calculation":
-        return Plan(_calculation(text), growth)
+        return CalculationPlan(_calculation(text), growth)
     raise ValueError(f"a plan of unknown kind {kind!r}")
 
 
