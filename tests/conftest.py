@@ -32,3 +32,34 @@ def current_shipped_plans() -> list[str]:
     assert shipped_plans() is not None, "scripts/build_plans.py wrote plans the package does not accept"
     return [json.loads(line.partition("\t")[0])
             for line in Path(SHIPPED_PLANS).read_text(encoding="utf-8").splitlines() if line.startswith('"')]
+
+
+@pytest.fixture(scope="session")
+def _stored_parser(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, bytes]:
+    """The parser grammar.py keeps in the cache folder, built once per test run, by its name there."""
+    import os
+
+    from queryrouter.grammar import _load_or_build, cache_file, grammar_dir
+
+    with pytest.MonkeyPatch.context() as patch:
+        root = tmp_path_factory.mktemp("parser")
+        patch.setenv("XDG_CACHE_HOME", str(root))
+        _load_or_build(grammar_dir())
+        file = cache_file(grammar_dir())
+        with open(file, "rb") as handle:
+            return os.path.relpath(file, root), handle.read()
+
+
+@pytest.fixture(autouse=True)
+def _parser_in_own_cache(_own_cache_folder: None, _stored_parser: tuple[str, bytes]) -> None:
+    """Each test's cache folder starts with the built parser, as a user's does after the first run: a test
+    that runs the command line does not build it again (half a second each)."""
+    import os
+
+    from queryrouter.private_files import private_folder, write_private
+
+    name, data = _stored_parser
+    file = os.path.join(os.environ["XDG_CACHE_HOME"], name)  # queryrouter/parsers/<name>
+    private_folder(os.path.dirname(os.path.dirname(file)))
+    private_folder(os.path.dirname(file))
+    write_private(file, data)

@@ -51,6 +51,7 @@ def test_the_parser_cache_is_named_by_every_grammar_not_only_query_lark(tmp_path
     import shutil
 
     from queryrouter.grammar import cache_file
+    from queryrouter.private_files import cache_root
 
     first, second = tmp_path / "first", tmp_path / "second"
     shutil.copytree(grammar_dir(), first)
@@ -59,4 +60,4 @@ def test_the_parser_cache_is_named_by_every_grammar_not_only_query_lark(tmp_path
     calculation = second / "calculation.lark"
     calculation.write_text(calculation.read_text(encoding="utf-8") + "\n// another version\n", encoding="utf-8")
     assert cache_file(str(second)) != cache_file(str(first))
-    assert Path(cache_file(str(first))).name.startswith(".queryrouter-lark-")
+    assert Path(cache_file(str(first))).parent == Path(cache_root(), "parsers")  # this user's, not /tmp

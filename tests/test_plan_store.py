@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from queryrouter import Router
-from queryrouter.fastpath.plan_store import PlanStore
+from queryrouter.fastpath.plan_store import PlanStore, checksum
 from queryrouter.fastpath.plans import from_json
 from queryrouter.fingerprints import fingerprint
 from queryrouter.prepared import Prepared
@@ -89,6 +89,18 @@ DAMAGE = {
 }
 
 
+def _plan_text(stored: Path) -> str:
+    """The JSON of a plan file, after its checksum line."""
+    return stored.read_bytes().partition(b"\n")[2].decode("utf-8")
+
+
+def _rewrite(stored: Path, text: str) -> None:
+    """`text` as the plan, with the checksum put would give it: damage that only this user's own code could
+    have made, which the checks of the plan's content must catch."""
+    data = text.encode("utf-8", "surrogatepass")
+    stored.write_bytes(checksum(stored.parent.name, data) + b"\n" + data)
+
+
 def _edit(plan: str, change: object) -> str:
     data = json.loads(plan)
     change(data)  # type: ignore[operator]
@@ -103,8 +115,8 @@ def test_a_damaged_cache_only_costs_speed(tmp_path: Path, damage: str) -> None:
     else:
         Router(strict=True, shipped_plans=False, plan_store=path).route("5 ft 3 in to cm")
         [stored] = path.glob("*/*.json")
-        changed = DAMAGE[damage](json.loads(stored.read_text()))  # type: ignore[misc]
-        stored.write_text(changed if isinstance(changed, str) else json.dumps(changed), errors="surrogatepass")
+        changed = DAMAGE[damage](json.loads(_plan_text(stored)))  # type: ignore[misc]
+        _rewrite(stored, changed if isinstance(changed, str) else json.dumps(changed))
     router = Router(strict=True, shipped_plans=False, plan_store=path)
     for query in ("6 ft 2 in to cm", "5 ft 3 in to cm", "-40 c to f", "5 kg to lb"):
         assert router.route(query) == FULL.route(query)
@@ -138,9 +150,9 @@ def test_a_damaged_calculation_plan_only_costs_speed(tmp_path: Path, damage: str
     path = tmp_path / "plans"
     Router(strict=True, shipped_plans=False, plan_store=path).route("15% of 80")
     [stored] = path.glob("*/*.json")
-    original = stored.read_text()
-    stored.write_text(json.dumps(CALCULATION_DAMAGE[damage](json.loads(original))))  # type: ignore[no-untyped-call]
-    assert stored.read_text() != original
+    original = _plan_text(stored)
+    _rewrite(stored, json.dumps(CALCULATION_DAMAGE[damage](json.loads(original))))  # type: ignore[no-untyped-call]
+    assert _plan_text(stored) != original
     router = Router(strict=True, shipped_plans=False, plan_store=path)
     for query in ("20% of 150", "15% of 80", "0% of 0"):
         assert router.route(query) == FULL.route(query)
@@ -231,3 +243,144 @@ def test_an_empty_plan_store_path_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match="plan_store"):
         Router(plan_store="")
+
+
+# Plans on disk decide answers, so they are data checked before use: each reproduction of the review's
+# finding, where a file edited by hand, damaged, swapped for a link, a FIFO or a device, or written into a
+# folder another user may write, was answered from (or hung, or failed every query of its shape).
+
+
+def _learned(path: Path, query: str) -> Path:
+    """The plan file a Router learned for `query`'s shape, in the store at `path`."""
+    Router(strict=True, shipped_plans=False, plan_store=path).route(query)
+    [stored] = path.glob("*/*.json")
+    return stored
+
+
+def _answered_again(path: Path, query: str) -> str:
+    """What a new process's Router answers for `query` from the store at `path`, in a child process that
+    may not hang (a FIFO) or fill memory (a link to /dev/zero) for long."""
+    script = ("import sys; from queryrouter import Router; "
+              "print(Router(strict=True, shipped_plans=False, plan_store=sys.argv[1]).route(sys.argv[2]).text)")
+
+    def limit_memory() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    done = subprocess.run([sys.executable, "-c", script, str(path), query], capture_output=True, text=True,
+                          timeout=60, preexec_fn=limit_memory, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize(("query", "edit", "again", "expected"), [
+    # the factor of furlong to fathom, doubled: answered 4510 fathom
+    ("1.5 furlongs into fathoms", ("110.00022000043998", "220.00044000087996"), "20.5 furlongs into fathoms",
+     "20.5 fur = 2255 fathom"),
+    # a decrease made an increase: answered 92
+    ("15 percent off 80", ('\\"-%\\"', '\\"+%\\"'), "15 percent off 80", "80 - 15% × 80 = 68"),
+])
+def test_a_plan_edited_by_hand_is_discarded_and_learned_again(tmp_path: Path, query: str, edit: tuple[str, str],
+                                                               again: str, expected: str) -> None:
+    path = tmp_path / "plans"
+    stored = _learned(path, query)
+    text = stored.read_text(encoding="utf-8")
+    assert edit[0] in text
+    stored.write_text(text.replace(*edit), encoding="utf-8")
+    router = Router(strict=True, shipped_plans=False, plan_store=path)
+    assert router.route(again).text == expected
+    assert stored.read_text(encoding="utf-8") == text  # relearned: the same plan as before the edit
+    assert Router(strict=True, shipped_plans=False, plan_store=path).route(again).text == expected
+
+
+@pytest.mark.parametrize("resealed", [False, True], ids=["over the size cap", "checksum right"])
+def test_a_plan_nested_without_bound_is_discarded_not_an_error_forever(tmp_path: Path, resealed: bool) -> None:
+    path = tmp_path / "plans"
+    stored = _learned(path, "15 percent off 80")
+    if resealed:  # within the size cap and with a right checksum: the JSON parser meets it
+        _rewrite(stored, "[" * 60_000)
+    else:
+        stored.write_text("[" * 100_000)
+    for query in ("15 percent off 80", "20 percent off 150"):  # strict: an internal error would raise
+        assert Router(strict=True, shipped_plans=False, plan_store=path).route(query) == FULL.route(query)
+    assert json.loads(_plan_text(stored))["shape"] == shape("15 percent off 80").key  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("kind", ["a link to /dev/zero", "a FIFO", "a link to a plan", "a folder"])
+def test_a_plan_path_that_is_not_a_regular_file_is_not_read(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "plans"
+    stored = _learned(path, "1.5 furlongs into fathoms")
+    good = stored.read_bytes()
+    stored.unlink()
+    if kind == "a link to /dev/zero":
+        stored.symlink_to("/dev/zero")
+    elif kind == "a FIFO":
+        os.mkfifo(stored)
+    elif kind == "a link to a plan":  # the right plan, even: a link is never followed
+        (tmp_path / "elsewhere.json").write_bytes(good)
+        stored.symlink_to(tmp_path / "elsewhere.json")
+    else:
+        stored.mkdir()
+    assert _answered_again(path, "20.5 furlongs into fathoms") == "20.5 fur = 2255 fathom"
+    if kind != "a folder":  # removed (the link itself, not its target) and learned again
+        assert not stored.is_symlink() and stored.read_bytes() == good
+
+
+def _planted(path: Path) -> Path:
+    """A plan that answers "# miles into km" with the furlong-to-fathom plan, written by the store's own
+    code into the store at `path`: what another user could write into a folder they may write."""
+    learner = Router(strict=True, shipped_plans=False, plan_store=path)
+    learner.route("1.5 furlongs into fathoms")
+    furlongs, miles = shape("1.5 furlongs into fathoms"), shape("2 miles into km")
+    assert furlongs is not None and miles is not None
+    plan, store = learner._fast._plans[furlongs.key], learner._fast._store  # noqa: SLF001
+    assert plan is not None and store is not None
+    store.put(miles.key, plan)
+    planted = Router(strict=True, shipped_plans=False, plan_store=path)
+    assert planted.route("2 miles into km").text == "2 fur = 220 fathom"  # while the folder is ours alone
+    return next(file for file in path.glob("*/*.json") if "miles" in file.read_text(encoding="utf-8"))
+
+
+OTHERS = {
+    "the store writable by others": lambda path, planted: path.chmod(0o777),
+    "the plans' folder writable by others": lambda path, planted: planted.parent.chmod(0o777),
+    "the plans' folder writable by its group": lambda path, planted: planted.parent.chmod(0o770),
+    "the plan writable by others": lambda path, planted: planted.chmod(0o666),
+    "the plans' folder another user's": lambda path, planted: os.chown(planted.parent, 65534, 65534),
+    "the plan another user's": lambda path, planted: os.chown(planted, 65534, 65534),
+}
+
+
+@pytest.mark.parametrize("other", OTHERS)
+def test_a_plan_another_user_could_have_written_is_not_answered_from(tmp_path: Path, other: str) -> None:
+    if "another user's" in other and os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user (CI runs as root)")
+    path = tmp_path / "plans"
+    planted = _planted(path)
+    OTHERS[other](path, planted)
+    assert Router(strict=True, shipped_plans=False, plan_store=path).route("2 miles into km") == \
+        FULL.route("2 miles into km")
+
+
+def test_a_store_folder_is_made_private(tmp_path: Path) -> None:
+    import stat
+
+    path = tmp_path / "plans"
+    old = os.umask(0)
+    try:
+        stored = _learned(path, "1.5 furlongs into fathoms")
+    finally:
+        os.umask(old)
+    assert [stat.S_IMODE(p.stat().st_mode) for p in (path, stored.parent, stored)] == [0o700, 0o700, 0o600]
+
+
+def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> None:
+        raise OSError("the disk is full")
+
+    path = tmp_path / "plans"
+    Router(strict=True, shipped_plans=False, plan_store=path).route("2 kg into lb")  # the folder is made
+    monkeypatch.setattr(os, "replace", refuse)
+    assert Router(strict=True, shipped_plans=False, plan_store=path).route("1.5 furlongs into fathoms").ok
+    assert sorted(file.suffix for file in path.glob("*/*")) == [".json"]

@@ -100,5 +100,9 @@ def _library_files() -> tuple[str, ...]:
 
 def text_hash(text: str) -> str:
     """A short name for `text`, fit for a file name."""
-    data = text.encode("utf-8", "surrogatepass")
+    return data_hash(text.encode("utf-8", "surrogatepass"))
+
+
+def data_hash(data: bytes) -> str:
+    """crc32 and adler32 of `data`, as 16 hex digits."""
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"

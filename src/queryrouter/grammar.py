@@ -24,37 +24,78 @@ _lock = allocate_lock()
 
 _built: Lark | None = None
 
+PARSER_LIMIT = 16 << 20
+"""The most bytes of a stored parser read: the built one is about 110 kB."""
+
 
 def parser() -> Lark:
-    """The LALR parser over query.lark, built (or loaded from lark's cache) once, on first use."""
+    """The LALR parser over query.lark, built (or loaded from this user's cache: cache_file) once, on
+    first use."""
     global _built
     if _built is None:
-        from lark import Lark
-
         with _lock:
             if _built is None:
-                folder = grammar_dir()
-                _built = Lark.open(os.path.join(folder, "query.lark"), parser="lalr", lexer="contextual",
-                                   start=list(INTENT_ORDER), cache=cache_file(folder), maybe_placeholders=False)
+                _built = _load_or_build(grammar_dir())
     return _built
 
 
+def _load_or_build(folder: str) -> Lark:
+    """The parser of the grammars in `folder`: loaded from cache_file, else built and stored there.
+
+    The stored parser is a pickle, and unpickling runs code, so it is read only from a folder of ours
+    that no other user may write, and only when the file is a regular file of ours (private_files). lark's
+    own cache (`cache=`) read a predictable name in the shared temporary folder, where another user could
+    plant one. A cache folder that is not ours alone, or cannot be made, only costs speed (half a second):
+    the parser is built in memory. A stored parser that cannot be read or loaded is built again and
+    replaced."""
+    import io
+
+    from lark import Lark
+
+    from .private_files import private_folder, read_private, write_private
+
+    file: str | None = cache_file(folder)
+    try:
+        parsers = os.path.dirname(file)
+        private_folder(os.path.dirname(parsers))  # the user's queryrouter cache, then its parsers
+        private_folder(parsers)
+    except OSError:  # UnsafePath, or no home to keep a cache in
+        file = None
+    if file is not None:
+        try:
+            return Lark.load(io.BytesIO(read_private(file, PARSER_LIMIT)))
+        except FileNotFoundError:
+            pass
+        except Exception:  # noqa: BLE001 - another user's, a link, a FIFO, damaged: built again, replaced
+            pass
+    built = Lark.open(os.path.join(folder, "query.lark"), parser="lalr", lexer="contextual",
+                      start=list(INTENT_ORDER), maybe_placeholders=False)
+    if file is not None:
+        stored = io.BytesIO()
+        built.save(stored)
+        try:
+            write_private(file, stored.getvalue())
+        except OSError:  # a full disk: the next run builds it again
+            pass
+    return built
+
+
 def cache_file(folder: str) -> str:
-    """Where lark keeps the built parser: a file in the temporary folder named by the contents of every
-    grammar in `folder` and lark's and Python's versions. lark's own name hashes query.lark alone, and it
-    checks the grammars query.lark imports at the paths of the install that wrote the cache, so a second
-    install with another calculation.lark (a checkout beside a wheel) loaded the first one's parser."""
+    """Where the built parser is kept: in this user's cache folder (private_files.cache_root), named by
+    the contents of every grammar in `folder` and lark's and Python's versions. Not by query.lark alone,
+    as lark's own cache was: a second install with another calculation.lark (a checkout beside a wheel)
+    loaded the first one's parser."""
     import sys
-    import tempfile
 
     from lark import __version__ as lark_version
 
     from .fingerprints import content_hash
+    from .private_files import cache_root
 
     files = [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith(".lark")]
     grammars = content_hash(files)
     version = f"{lark_version}-{sys.version_info[0]}.{sys.version_info[1]}"
-    return os.path.join(tempfile.gettempdir(), f".queryrouter-lark-{version}-{grammars}.tmp")
+    return os.path.join(cache_root(), "parsers", f"lark-{version}-{grammars}.pickle")
 
 
 def parse(text: str, intent: str) -> Tree | None:

@@ -8,8 +8,9 @@ from: the package's code, grammars and data, pint's and lark's, and Python's ver
 upgrade starts a new subfolder and the old one of the same options is removed. The fingerprint is taken
 when the store is opened and again before each write, so a plan made while files changed is not kept.
 Files are written whole and renamed into place, so processes share the folder without locks. Plans are
-JSON, never pickles, and are checked when read. A cache that cannot be read or written (no folder, a
-damaged file) only costs speed: the query is answered the long way.
+JSON, never pickles, and are checked when read (PlanStore says how). A cache that cannot be read or
+written (no folder, a folder others may write, a damaged file) only costs speed: the query is answered
+the long way.
 
 os.path, not pathlib, and JSON files, not SQLite: the command line opens this on every start, and those
 imports would be a sixth of a one-shot run. json and shapes are imported where they are used: a run that
@@ -25,10 +26,9 @@ from __future__ import annotations
 
 import mmap
 import os
-from _thread import get_ident  # threading's, without importing threading
 from functools import cache
 
-from ..fingerprints import code_fingerprint, content_fingerprint, text_hash
+from ..fingerprints import code_fingerprint, content_fingerprint, data_hash, text_hash
 from ..paths import DATA
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from .plans import Plan
 
 MAX_PLANS = 10_000
+MAX_PLAN_BYTES = 64 << 10
+"""The longest plan file read or written: the corpora's longest is 1.2 kB, a 300-character sum of 150
+numbers 9 kB."""
 
 
 def default_path() -> str:
@@ -46,31 +49,45 @@ def default_path() -> str:
 
 
 class PlanStore:
-    """Shape plans by shape key, in a folder shared by every process that uses it."""
+    """Shape plans by shape key, in a folder shared by every process of this user that uses it.
+
+    A plan decides answers, so it is data checked before use, never trusted as read: the store and its
+    subfolders must be folders of ours that no other user may write, a plan file a regular file of ours
+    (not a link, FIFO or device) of at most MAX_PLAN_BYTES, whose first line is a checksum of the
+    fingerprint and the rest (what an edit or damage changes), and whose JSON is parsed without
+    unbounded recursion. A plan that fails any check is removed and learned again the long way."""
 
     def __init__(self, path: str | os.PathLike[str], options: str) -> None:
         self.path = os.fspath(path)
         self._options = text_hash(options)
+        self._checked = ""  # the folder last found private: checked once by get, again by every put
         try:
             self._code: str | None = code_fingerprint()
         except OSError:  # a file vanished while looking: no store for this process
             self._code = None
 
     def get(self, shape: str) -> Plan | None:
-        """The plan stored for `shape`, or None (never stored, stale, damaged, or unreadable)."""
+        """The plan stored for `shape`, or None (never stored, stale, damaged, unsafe, or unreadable)."""
         if self._code is None:
             return None
-        import json
+        from ..private_files import read_private
 
-        from .plans import from_json
-
+        file = self._file(shape)
         try:
-            with open(self._file(shape), encoding="utf-8") as handle:
-                stored = json.load(handle)
-            if stored["shape"] != shape or not isinstance(stored["growth"], int):
-                return None
-            return from_json(stored["kind"], stored["plan"], stored["growth"])
-        except (OSError, ValueError, KeyError, TypeError):
+            self._private(os.path.dirname(file))
+        except OSError:  # another user's folder, or one others may write: no plans from it
+            return None
+        try:
+            data = read_private(file, MAX_PLAN_BYTES)
+        except FileNotFoundError:
+            return None
+        except OSError:  # a link, FIFO, device, another user's file, too long, unreadable
+            _discard(file)
+            return None
+        try:
+            return self._decode(shape, data)
+        except (ValueError, KeyError, TypeError, RecursionError):  # edited or damaged
+            _discard(file)
             return None
 
     def put(self, shape: str, plan: Plan) -> None:
@@ -78,21 +95,22 @@ class PlanStore:
         plan of a new fingerprint removes the old ones of the same options; a full folder starts over."""
         import json
 
+        from ..private_files import write_private
+
         try:
             if self._code is None or code_fingerprint() != self._code:
                 self._code = None  # the loaded code may be older than the files: keep nothing more
                 return
             text = json.dumps({"shape": shape, "growth": plan.growth, "kind": plan.kind, "plan": plan.to_json()},
-                              ensure_ascii=False)
+                              ensure_ascii=False).encode("utf-8")
+            data = checksum(self._folder_name(), text) + b"\n" + text
+            if len(data) > MAX_PLAN_BYTES:
+                return
             file = self._file(shape)
             folder = os.path.dirname(file)
-            if not os.path.isdir(folder):
-                self._clear_others(folder)
-                os.makedirs(folder, exist_ok=True)
-            temporary = f"{file}.{os.getpid()}.{get_ident()}.tmp"
-            with open(temporary, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temporary, file)
+            self._checked = ""  # another install may have removed the folder since: made again
+            self._private(folder)
+            write_private(file, data)
             if len(names := os.listdir(folder)) > MAX_PLANS:
                 for name in names:
                     if os.path.join(folder, name) != file:
@@ -100,8 +118,40 @@ class PlanStore:
         except (OSError, ValueError):
             pass
 
+    def _folder_name(self) -> str:
+        """The subfolder of these options and this fingerprint."""
+        return f"{self._options}-{self._code}"
+
     def _file(self, shape: str) -> str:
-        return os.path.join(self.path, f"{self._options}-{self._code}", f"{text_hash(shape)}.json")
+        return os.path.join(self.path, self._folder_name(), f"{text_hash(shape)}.json")
+
+    def _private(self, folder: str) -> None:
+        """Raise UnsafePath unless the store and `folder` in it are ours alone (private_files); each is made
+        when missing, and a new `folder` first removes the older installs' plans of these options."""
+        if folder == self._checked:
+            return
+        from ..private_files import private_folder
+
+        private_folder(self.path)
+        if not os.path.lexists(folder):
+            self._clear_others(folder)
+        private_folder(folder)
+        self._checked = folder
+
+    def _decode(self, shape: str, data: bytes) -> Plan:
+        """The plan in `data`, the bytes of the file of `shape`; ValueError, KeyError, TypeError or
+        RecursionError (JSON nested deeper than Python recurses) when it is not one put wrote."""
+        import json
+
+        from .plans import from_json
+
+        seal, _, text = data.partition(b"\n")
+        if seal != checksum(self._folder_name(), text):
+            raise ValueError("a plan whose checksum does not match")
+        stored = json.loads(text.decode("utf-8"))
+        if stored["shape"] != shape or type(stored["growth"]) is not int:
+            raise ValueError("a plan of another shape")
+        return from_json(stored["kind"], stored["plan"], stored["growth"])
 
     def _clear_others(self, keep: str) -> None:
         """Plans of an older install with the same options can never be read again."""
@@ -112,6 +162,23 @@ class PlanStore:
         for name in os.listdir(self.path):
             if name.startswith(f"{self._options}-") and os.path.join(self.path, name) != keep:
                 shutil.rmtree(os.path.join(self.path, name), ignore_errors=True)
+
+
+def checksum(fingerprint: str, text: bytes) -> bytes:
+    """The first line of a plan file: a hash of its folder's name (the options and the fingerprint) and
+    `text`, the rest. It finds damage and edits made by anything but PlanStore.put, and a plan of other
+    code or options; it is not a signature (only a secret could make one): that no other user can write
+    the folder is what keeps their plans out."""
+    return data_hash(fingerprint.encode("ascii") + b"\n" + text).encode("ascii")
+
+
+def _discard(file: str) -> None:
+    """Remove a plan that failed its checks (the link itself, not what a link points to), so the query
+    is learned again and put writes a good one."""
+    try:
+        os.remove(file)
+    except OSError:
+        pass
 
 
 SHIPPED_PLANS = os.path.join(DATA, "plans.txt")
