@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import shutil
 import stat
 import sys
 import tempfile
@@ -138,3 +139,22 @@ def test_no_cache_folder_only_costs_speed(first_run: Path, tmp_path: Path, monke
     (tmp_path / "a file").write_text("not a folder")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a file"))
     _answers(first_run)
+
+
+def test_pints_cache_of_pickles_is_kept_only_in_a_folder_of_ours(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """pint unpickles its parsed definitions from its cache folder: it must be ours alone, never pint's
+    default (~/.cache/pint), which pint does not check."""
+    from queryrouter.units import _default_registry
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert str(_default_registry().Quantity(1, "lb").to("kg").magnitude).startswith("0.4535")
+    folder = tmp_path / "queryrouter" / "pint"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and any(folder.rglob("*"))
+    assert not (tmp_path / "pint").exists() and not (tmp_path / "home").exists()
+    shutil.rmtree(folder)
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)  # as another user could leave it: not used, the registry built without it
+    assert _default_registry().Quantity(1, "lb").to("kg").magnitude > 0.45
+    assert not any(folder.iterdir())
