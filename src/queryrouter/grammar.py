@@ -14,7 +14,7 @@ from .paths import grammar_dir
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
-    from lark import Lark, Tree
+    from lark import Lark, Token, Tree
 
 INTENT_ORDER = ("calculation", "conversion", "definition", "topic")
 """The start rules of query.lark, in the order the router tries them."""
@@ -56,7 +56,7 @@ def _load_or_build(folder: str) -> Lark:
 
     file: str | None = cache_file(folder)
     try:
-        parsers = os.path.dirname(file)
+        parsers = os.path.dirname(cache_file(folder))
         private_folder(os.path.dirname(parsers))  # the user's queryrouter cache, then its parsers
         private_folder(parsers)
     except OSError:  # UnsafePath, or no home to keep a cache in
@@ -98,7 +98,7 @@ def cache_file(folder: str) -> str:
     return os.path.join(cache_root(), "parsers", f"lark-{version}-{grammars}.pickle")
 
 
-def parse(text: str, intent: str) -> Tree | None:
+def parse(text: str, intent: str) -> Tree[Token] | None:
     """`text` parsed as `intent`, or None when it is not that kind of query."""
     try:
         return parser().parse(text, start=intent)

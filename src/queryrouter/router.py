@@ -55,7 +55,7 @@ class Router:
     """Routes queries to answers. Build one and share it: it is thread-safe and pickles."""
 
     def __init__(self, *, glossary: Any = None, unit_definitions: Iterable[str] = (),
-                 registry: pint.UnitRegistry | None = None, volume_system: str = "us",
+                 registry: pint.UnitRegistry[Any] | None = None, volume_system: str = "us",
                  answerers: Mapping[str, Answerer] | None = None, strict: bool = False,
                  max_length: int = MAX_QUERY_LENGTH, cache_size: int = CACHE_SIZE,
                  plan_store: str | os.PathLike[str] | None = None, shipped_plans: bool = True) -> None:
@@ -92,7 +92,7 @@ class Router:
         self._lock = allocate_lock()
         self._units: Units | None = None
         self._glossary: Glossary | None = None
-        self._reader: Transformer | None = None
+        self._reader: Transformer[Any, Any] | None = None
         self._fast: FastPath | None = None
         answer = self._answer_long_way
         if self.cache_size:
@@ -131,7 +131,7 @@ class Router:
                     self._glossary = self._user_glossary.over(default) if self._user_glossary else default
         return self._glossary
 
-    def _transformer(self) -> Transformer:
+    def _transformer(self) -> Transformer[Any, Any]:
         if self._reader is None:
             from .intents import reader
 

@@ -55,7 +55,7 @@ def _values(obj: Any) -> tuple[Any, ...]:
 
 def _eq(self: Any, other: object) -> bool:
     if other.__class__ is not self.__class__:
-        return NotImplemented
+        return NotImplemented  # type: ignore[no-any-return]  # typeshed's NotImplemented is Any here
     return _values(self) == _values(other)
 
 

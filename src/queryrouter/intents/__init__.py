@@ -9,6 +9,7 @@ conversion, prepared.py, or a PreparedCalculation, arithmetic.py), a Result, or 
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any, cast
 
 from lark import Transformer
 from lark.visitors import Transformer_NonRecursive
@@ -24,9 +25,9 @@ INTENTS: dict[str, ModuleType] = {
 }
 
 
-def reader() -> Transformer:
+def reader() -> Transformer[Any, Any]:
     """One transformer for query.lark, each intent's reader in its grammar namespace. It walks the tree
     with a loop, not recursion, so no nesting reaches Python's recursion limit before calculation's
     depth check refuses it."""
-    return merge_transformers(Transformer_NonRecursive(),
-                              **{name: module.reader() for name, module in INTENTS.items()})
+    merged = merge_transformers(Transformer_NonRecursive(), **{name: module.reader() for name, module in INTENTS.items()})
+    return cast("Transformer[Any, Any]", merged)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from lark import Token, Transformer, v_args
 
@@ -51,7 +51,7 @@ def _plus(left: Node, op: str, right: Node) -> Node:
 
 
 @v_args(inline=True)
-class _Reader(Transformer):
+class _Reader(Transformer[Any, Any]):
     """Parse tree -> Calculation. Chains arrive flat and stay n-ary, so only nesting adds depth."""
 
     # --- the query forms ---------------------------------------------------------------------------
@@ -202,7 +202,7 @@ class _Reader(Transformer):
         return branch("group", (node,))
 
 
-def reader() -> Transformer:
+def reader() -> Transformer[Any, Any]:
     return _Reader()
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from typing import Any
+
 from lark import Token, Transformer, v_args
 
 from ..numbers import parse_decimal, parse_fraction, parse_number_words
 
 
 @v_args(inline=True)
-class NumberReader(Transformer):
+class NumberReader(Transformer[Any, Any]):
     """Turns common.lark's `number` rule into a Fraction."""
 
     def decimal(self, token: Token) -> Fraction:

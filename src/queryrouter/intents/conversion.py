@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from lark import Token, Transformer, v_args
 from lark.visitors import merge_transformers
@@ -62,7 +62,7 @@ class Conversion:
 
 
 @v_args(inline=True)
-class _Reader(Transformer):
+class _Reader(Transformer[Any, Any]):
     def forward(self, source: tuple[Piece, ...], target: Any) -> Conversion:
         return Conversion(source, tuple(target))
 
@@ -123,8 +123,8 @@ class _Reader(Transformer):
         return words
 
 
-def reader() -> Transformer:
-    return merge_transformers(_Reader(), common=NumberReader())
+def reader() -> Transformer[Any, Any]:
+    return cast("Transformer[Any, Any]", merge_transformers(_Reader(), common=NumberReader()))
 
 
 @dataclass(frozen=True)

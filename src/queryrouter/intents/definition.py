@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lark import Token, Transformer, v_args
 
@@ -27,7 +27,7 @@ class Definition:
 
 
 @v_args(inline=True)
-class _Reader(Transformer):
+class _Reader(Transformer[Any, Any]):
     def define(self, term: str) -> Definition:
         return Definition(term, "definition")
 
@@ -41,7 +41,7 @@ class _Reader(Transformer):
         return " ".join(words)
 
 
-def reader() -> Transformer:
+def reader() -> Transformer[Any, Any]:
     return _Reader()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lark import Token, Transformer, v_args
 
@@ -30,7 +30,7 @@ class Topic:
 
 
 @v_args(inline=True)
-class _Reader(Transformer):
+class _Reader(Transformer[Any, Any]):
     def about(self, subject: str) -> Topic:
         """A subject that ends in facet words asks that facet: "kenya population", "uk prime minister"."""
         words = subject.split()
@@ -61,7 +61,7 @@ def _facet(words: list[str]) -> str | None:
     return next((facet for facet, known in FACET_WORDS.items() if named & known), None)
 
 
-def reader() -> Transformer:
+def reader() -> Transformer[Any, Any]:
     return _Reader()
 
 
