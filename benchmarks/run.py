@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_conversion import TEMPLATES, fresh_mix, median_over  # noqa: E402
-from bench_lexicon import MISSPELLINGS, median_seconds, rss_mb  # noqa: E402
+from bench_conversion import TEMPLATES, fresh_mix, median_over
+from bench_lexicon import MISSPELLINGS, median_seconds
 
 CONVERSIONS = fresh_mix(len(TEMPLATES), seed=1)
 MIXED = [q for q, _, _ in CONVERSIONS] + [
@@ -89,7 +89,7 @@ def main() -> None:
     if lexicon is not None:
         from rapidfuzz import fuzz, process
 
-        keys = [key for (key,) in lexicon._query("SELECT key FROM headword")]  # noqa: SLF001
+        keys = [key for (key,) in lexicon._query("SELECT key FROM headword")]
         typo = statistics.median(median_seconds(lambda w=w: lexicon.lookup_word(w), 20) for w in MISSPELLINGS)
         scan = statistics.median(median_seconds(lambda w=w: process.extractOne(w, keys, scorer=fuzz.ratio), 3)
                                  for w in MISSPELLINGS)

@@ -22,7 +22,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from corpus import load, mismatches  # noqa: E402 - found through the path above
-
 from queryrouter import Router  # noqa: E402
 
 

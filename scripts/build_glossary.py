@@ -348,7 +348,7 @@ def flatten(node: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ..
         yield path, node
     elif isinstance(node, dict):
         for key, value in node.items():
-            yield from flatten(value, path if key == "text" else path + (key.strip(),))
+            yield from flatten(value, path if key == "text" else (*path, key.strip()))
 
 
 def registry_names(wheel: zipfile.ZipFile) -> dict[str, list[str]]:
@@ -411,7 +411,8 @@ def write_wordnet(db: sqlite3.Connection, wordnet: WordNet, normalize_key: Calla
     for k in ordered:
         synset = wordnet.synsets[k]
         sid = synset_id[k]
-        db.execute("INSERT INTO synset VALUES (?,?,?,?)", (sid, POS_NAMES[synset.pos], synset.offset, synset.definition))
+        db.execute("INSERT INTO synset VALUES (?,?,?,?)",
+                   (sid, POS_NAMES[synset.pos], synset.offset, synset.definition))
         db.executemany("INSERT INTO example VALUES (?,?,?)", [(sid, i, e) for i, e in enumerate(synset.examples)])
         db.executemany("INSERT INTO member VALUES (?,?,?)",
                        [(sid, i, w.replace("_", " ")) for i, w in enumerate(synset.words)])
@@ -426,7 +427,8 @@ def write_wordnet(db: sqlite3.Connection, wordnet: WordNet, normalize_key: Calla
         senses = [(synset_id[k], display_in(wordnet.synsets[k], key, normalize_key)) for k in wordnet.sense_order[key]]
         proper = any(display != display.lower() for _, display in senses)
         display = next((d for _, d in senses if d == d.lower()), senses[0][1])  # "weird", not "Weird"
-        db.execute("INSERT INTO headword VALUES (?,?,?,?,?)", (hid, key, display, int(proper), wordnet.counts.get(key, 0)))
+        db.execute("INSERT INTO headword VALUES (?,?,?,?,?)",
+                   (hid, key, display, int(proper), wordnet.counts.get(key, 0)))
         db.executemany("INSERT INTO sense VALUES (?,?,?,?)",
                        [(hid, rank, sid, display) for rank, (sid, display) in enumerate(senses)])
     db.executemany("INSERT INTO morph_exception VALUES (?,?,?)", wordnet.exceptions)

@@ -15,13 +15,13 @@ processes, each learning whole shapes, so the result does not depend on how many
 from __future__ import annotations
 
 import argparse
-import os
 import itertools
 import json
+import os
 import sys
 import time
-import zlib
 import tomllib
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,7 @@ def learn(batch: list[str]) -> list[tuple[str, int, str, str]]:
     router = Router(strict=True, shipped_plans=False, cache_size=2 * len(batch) + 1)
     for query in batch:
         router.route(query)
-    learned = router._fast._plans.items()  # noqa: SLF001 - what the fast path learned
+    learned = router._fast._plans.items()
     return [(key, plan.growth, plan.kind, plan.to_json()) for key, plan in learned if plan is not None]
 
 

@@ -184,3 +184,9 @@ def test_cache_size_zero_turns_the_cache_off_and_negative_is_an_error() -> None:
     assert router.route("19.2 lbs to kg") is not router.route("19.2 lbs to kg")
     with pytest.raises(ConfigError):
         Router(cache_size=-1)
+
+
+def test_the_public_names_are_the_lazily_loaded_ones() -> None:
+    """__all__ is written out for tools that read it; it must name exactly what the package hands out."""
+    assert set(queryrouter.__all__) == {*queryrouter._HOMES, "__version__"}
+    assert all(getattr(queryrouter, name) is not None for name in queryrouter.__all__)

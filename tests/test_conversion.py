@@ -147,7 +147,7 @@ def test_unit_caches_keep_the_recent_spellings_once_full(monkeypatch: pytest.Mon
         units.resolve((junk,))
     units.resolve(("kg",))
     units.resolve(("kg",))
-    info = units._resolved.cache_info()  # noqa: SLF001
+    info = units._resolved.cache_info()
     assert (info.hits, info.currsize, info.maxsize) == (1, 3, 3)
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from corpus import load, mismatches
 
+from corpus import load, mismatches
 from queryrouter import Router
 
 GRAMMARS = Path(__file__).resolve().parents[1] / "grammars"

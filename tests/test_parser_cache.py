@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from queryrouter import Router, grammar
-from queryrouter.grammar import cache_file, grammar_dir
 from queryrouter.fingerprints import content_hash
+from queryrouter.grammar import cache_file, grammar_dir
 from queryrouter.private_files import cache_root
 
 
@@ -128,7 +128,7 @@ def test_a_damaged_stored_parser_is_built_again(first_run: Path) -> None:
     file = Path(cache_file(grammar_dir()))
     whole = file.read_bytes()
     file.write_bytes(whole[: len(whole) // 2])
-    grammar._built = None  # noqa: SLF001 - a new process (first_run puts the old value back)
+    grammar._built = None
     _answers(first_run)
     from lark import Lark
 

@@ -16,9 +16,9 @@ import pytest
 from queryrouter import Router
 from queryrouter.fastpath.plan_store import PlanStore, checksum
 from queryrouter.fastpath.plans import from_json
+from queryrouter.fastpath.shapes import shape
 from queryrouter.fingerprints import fingerprint
 from queryrouter.prepared import Prepared
-from queryrouter.fastpath.shapes import shape
 
 GRAMMARS = Path(__file__).resolve().parents[1] / "grammars"
 CONVERSIONS = [example["query"] for example in
@@ -32,7 +32,7 @@ def test_every_corpus_plan_survives_its_json(tmp_path: Path) -> None:
     router = Router(strict=True, shipped_plans=False, plan_store=tmp_path / "plans")
     for query in CONVERSIONS:
         router.route(query)
-    plans = [plan for plan in router._fast._plans.values() if plan is not None]  # noqa: SLF001
+    plans = [plan for plan in router._fast._plans.values() if plan is not None]
     assert len(plans) > 100
     for plan in plans:
         again = from_json(plan.kind, plan.to_json(), plan.growth).decision
@@ -46,7 +46,7 @@ def test_every_corpus_calculation_plan_survives_its_json(tmp_path: Path) -> None
     router = Router(strict=True, shipped_plans=False, plan_store=tmp_path / "plans")
     for query in CALCULATIONS:
         router.route(query)
-    learned = [plan for plan in router._fast._plans.values() if plan is not None]  # noqa: SLF001
+    learned = [plan for plan in router._fast._plans.values() if plan is not None]
     assert len(learned) > 50 and all(isinstance(plan.decision, PreparedCalculation) for plan in learned)
     for stored in learned:
         again = from_json(stored.kind, stored.to_json(), stored.growth).decision
@@ -206,7 +206,7 @@ def test_a_full_store_starts_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         router.route(query)
         found = shape(query)
         assert found is not None
-        plan = router._fast._plans[found.key]  # noqa: SLF001
+        plan = router._fast._plans[found.key]
         assert plan is not None
         store.put(found.key, plan)
     kept = [query for query in queries if store.get(shape(query).key) is not None]  # type: ignore[union-attr]
@@ -334,7 +334,7 @@ def _planted(path: Path) -> Path:
     learner.route("1.5 furlongs into fathoms")
     furlongs, miles = shape("1.5 furlongs into fathoms"), shape("2 miles into km")
     assert furlongs is not None and miles is not None
-    plan, store = learner._fast._plans[furlongs.key], learner._fast._store  # noqa: SLF001
+    plan, store = learner._fast._plans[furlongs.key], learner._fast._store
     assert plan is not None and store is not None
     store.put(miles.key, plan)
     planted = Router(strict=True, shipped_plans=False, plan_store=path)

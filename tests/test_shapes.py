@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from queryrouter import Router
-from queryrouter.prepared import shown_amount, shown_typed
 from queryrouter.fastpath.plans import Plan
 from queryrouter.fastpath.shapes import Shape, shape
+from queryrouter.prepared import shown_amount, shown_typed
 
 GRAMMARS = Path(__file__).resolve().parents[1] / "grammars"
 CORPUS = [example["query"] for path in sorted(GRAMMARS.glob("*.examples.toml"))
@@ -36,9 +36,9 @@ FULL = Router(strict=True, cache_size=0)  # no Result cache, no plans: every que
 
 
 def test_most_corpus_conversions_have_a_plan(planned: Router) -> None:
-    plans = [plan for plan in planned._fast._plans.values() if plan is not None]  # noqa: SLF001
+    plans = [plan for plan in planned._fast._plans.values() if plan is not None]
     assert len(plans) > 150, len(plans)
-    assert planned._fast._plans[shape("19.2 lbs to kg").key] is not None  # type: ignore[union-attr]  # noqa: SLF001
+    assert planned._fast._plans[shape("19.2 lbs to kg").key] is not None  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("query", ["5k m to miles", "1.5 million cm to km", "19 2 lbs to kg",
@@ -46,7 +46,7 @@ def test_most_corpus_conversions_have_a_plan(planned: Router) -> None:
                                    "42", "10-2", "five percent of 80", "1/0 + 2", "1 million / 12"])
 def test_shapes_that_read_their_numbers_otherwise_have_no_plan(planned: Router, query: str) -> None:
     found = shape(query)
-    assert found is None or planned._fast._plans.get(found.key) is None  # noqa: SLF001
+    assert found is None or planned._fast._plans.get(found.key) is None
     assert planned.route(query) == FULL.route(query)
 
 
@@ -141,8 +141,8 @@ def test_a_query_without_digits_is_a_shape_of_its_own(query: str, monkeypatch: p
     router = Router(strict=True, shipped_plans=False, plan_store=None)
     expected = FULL.route(query)
     assert router.route(query) == expected and expected.ok
-    assert isinstance(router._fast._known(found), Plan)  # noqa: SLF001
-    router._cached_route.cache_clear()  # noqa: SLF001 - answer from the plan, not the Result cache
+    assert isinstance(router._fast._known(found), Plan)
+    router._cached_route.cache_clear()
     monkeypatch.setattr("queryrouter.router.parse", lambda *_: pytest.fail("parsed"))
     assert router.route(query) == expected
     assert router.record(query) == (True, expected.to_json())
@@ -152,7 +152,7 @@ def test_a_query_without_digits_is_a_shape_of_its_own(query: str, monkeypatch: p
 def test_a_query_without_digits_that_is_not_one_of_each_unit_has_no_plan(query: str) -> None:
     router = Router(strict=True, shipped_plans=False, plan_store=None)
     assert router.route(query) == FULL.route(query)
-    assert router._fast._known(shape(query)) is None  # type: ignore[arg-type]  # noqa: SLF001
+    assert router._fast._known(shape(query)) is None  # type: ignore[arg-type]
 
 
 def test_a_query_with_a_nul_has_no_shape() -> None:
@@ -164,10 +164,10 @@ def test_remembering_a_shape_again_evicts_nothing() -> None:
     router = Router(strict=True, cache_size=2)
     first, second = shape("1 kg to lb"), shape("1 m to ft")
     assert first is not None and second is not None
-    router._fast._remember(first, None)  # noqa: SLF001
-    router._fast._remember(second, None)  # noqa: SLF001
-    router._fast._remember(second, None)  # noqa: SLF001 - the newest again: the oldest must stay
-    assert set(router._fast._plans) == {first.key, second.key}  # noqa: SLF001
+    router._fast._remember(first, None)
+    router._fast._remember(second, None)
+    router._fast._remember(second, None)
+    assert set(router._fast._plans) == {first.key, second.key}
 
 
 # Plain numbers as a shape holds them: leading and trailing zeros, up to MAX_DIGITS digits, tiny and huge.
@@ -202,7 +202,7 @@ def test_every_planned_corpus_query_records_as_the_full_pipeline(planned: Router
 def test_records_of_planned_shapes_with_refusals_parts_and_alternatives(query: str) -> None:
     router = Router(strict=True)
     router.route(shape(query).probe().text())  # type: ignore[union-attr]  # learns the plan
-    assert isinstance(router._fast._known(shape(query)), Plan)  # type: ignore[arg-type]  # noqa: SLF001
+    assert isinstance(router._fast._known(shape(query)), Plan)  # type: ignore[arg-type]
     expected = FULL.route(query)
     assert router.record(query) == (expected.ok, json.dumps(expected.to_dict(), ensure_ascii=False))
 

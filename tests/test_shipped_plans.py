@@ -4,7 +4,6 @@ from it."""
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import subprocess
@@ -76,7 +75,7 @@ def test_shipped_plans_answer_as_the_long_way(seed: int, current_shipped_plans: 
         expected = FULL.route(query)
         assert router.route(query) == expected, query
         assert router.record(query) == (expected.ok, expected.to_json()), query
-    assert all(plan is not None for plan in router._fast._plans.values())  # noqa: SLF001 - answered from the file
+    assert all(plan is not None for plan in router._fast._plans.values())
 
 
 @pytest.mark.parametrize("router", [Router(volume_system="imperial"), Router(unit_definitions=["smoot = 67 * inch"]),
@@ -110,12 +109,13 @@ def test_bisection_finds_every_shipped_line_and_nothing_else(current_shipped_pla
     assert lines == sorted(lines)
     for line in lines:
         head, _, rest = line.partition("\t")
-        assert shipped._line(head) == rest  # noqa: SLF001
+        assert shipped._line(head) == rest
     for missing in ("", "\0 lb to florbs", "behemoth", "~", "=", "=99999", "\0 lb to k", "\0 lb to kgs!"):
         assert shipped.get(missing) is None
 
 
 def test_a_damaged_shipped_plan_only_costs_speed() -> None:
-    table = ShippedPlans(b'# header\n"\\u0000 lb to kg"\t0\t0\n"\\u0000 kg to lb"\tx\t1\n=0\tconversion\t{"reading": 1}\n')
+    table = ShippedPlans(b'# header\n"\\u0000 lb to kg"\t0\t0\n"\\u0000 kg to lb"\tx\t1\n'
+                         b'=0\tconversion\t{"reading": 1}\n')
     assert table.get("\0 lb to kg") is None and table.get("\0 kg to lb") is None and table.get("\0 m to ft") is None
     assert ShippedPlans(b'# header\n"\\u0000 lb to kg"\t0').get("\0 lb to kg") is None  # cut short

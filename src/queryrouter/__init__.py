@@ -32,7 +32,8 @@ _HOMES = {
     "route": "router",
 }
 
-__all__ = sorted([*_HOMES, "__version__"])
+__all__ = ["ConfigError", "Glossary", "GlossaryFormatError", "QueryRouterError", "Result", "Router", "Status",
+           "__version__", "route"]
 
 
 def __getattr__(name: str) -> object:
@@ -44,4 +45,4 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    return __all__
+    return list(__all__)

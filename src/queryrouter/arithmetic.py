@@ -11,7 +11,6 @@ marked inexact, so the answer says "≈" instead of pretending.
 from __future__ import annotations
 
 import math
-import re
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Context, Decimal
@@ -23,7 +22,7 @@ from .values import replace, value
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
-    from typing import Any, Literal
+    from typing import Literal
 
     Form = Literal["value", "percent", "fraction", "decimal", "part_of_whole", "change"]
 
@@ -245,7 +244,7 @@ def present(request: Calculation, original: str, notes: Sequence[str] = ()) -> R
     else:
         currency = _currency(node)
         shown = _money(value, currency) if currency else shown_value(value)
-        if value.denominator != 1 and shown.lstrip("-").isdigit() or currency and (value * 100).denominator != 1:
+        if (value.denominator != 1 and shown.lstrip("-").isdigit()) or (currency and (value * 100).denominator != 1):
             relation = "≈"  # 1 + 1e-20 is not 1, though no float shows it; $10 / 3 is not $3.33
         text = f"{node} {relation} {shown}"
     return Result(original, NAME, Status.OK, text, with_notes(interpreted, notes), 0.95,
@@ -319,9 +318,8 @@ def evaluate(node: Node) -> tuple[Fraction, bool]:
     if node.op == "fraction":
         return _divide(values[0], values[1]), exact
     if node.op == "sum":
-        for op, term in zip(node.ops, values[1:]):
-            if op in ("+%", "-%"):
-                term = _bounded(value * term)
+        for op, operand in zip(node.ops, values[1:]):
+            term = _bounded(value * operand) if op in ("+%", "-%") else operand
             value = _bounded(value + term if op[0] == "+" else value - term)
     elif node.op == "product":
         for op, operand in zip(node.ops, values[1:]):
@@ -542,7 +540,7 @@ def _currency(node: Node) -> str:
             other = _currency(arg)
             symbol = "" if (other and (symbol or op == "/")) else symbol or other
         return symbol
-    if node.op == "prefix" and set(node.ops) == {"-"} or node.op == "postfix" and set(node.ops) == {"%"}:
+    if (node.op == "prefix" and set(node.ops) == {"-"}) or (node.op == "postfix" and set(node.ops) == {"%"}):
         return _currency(node.args[0])
     return ""
 

@@ -16,7 +16,7 @@ class Decision:
     """What the core answered, and how: the Prepared (or PreparedCalculation) it applied when one intent
     alone read the query and decided before any arithmetic, and the query's normalized text."""
 
-    __slots__ = ("result", "prepared", "normalized")
+    __slots__ = ("normalized", "prepared", "result")
 
     def __init__(self, result: Result, prepared: Prepared | PreparedCalculation | None = None,
                  normalized: str | None = None) -> None:

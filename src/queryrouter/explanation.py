@@ -14,8 +14,8 @@ from .result import Result
 if TYPE_CHECKING:
     from typing import Any
 
-    from .normalize import Normalized
     from .arithmetic import PreparedCalculation
+    from .normalize import Normalized
     from .prepared import Prepared
 
 

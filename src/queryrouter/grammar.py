@@ -66,7 +66,7 @@ def _load_or_build(folder: str) -> Lark:
             return Lark.load(io.BytesIO(read_private(file, PARSER_LIMIT)))
         except FileNotFoundError:
             pass
-        except Exception:  # noqa: BLE001 - another user's, a link, a FIFO, damaged: built again, replaced
+        except Exception:
             pass
     built = Lark.open(os.path.join(folder, "query.lark"), parser="lalr", lexer="contextual",
                       start=list(INTENT_ORDER), maybe_placeholders=False)

@@ -80,7 +80,7 @@ class Reading:
         amounts = [leg.apply(n, s, self.goal_symbol) for leg, n, s in zip(self.legs, numbers, shown, strict=True)]
         if len(amounts) == 1:
             return settle(amounts[0], abs(self.legs[0].offset))
-        return settle(sum(amounts), max(max(map(abs, amounts)), *[abs(leg.offset) for leg in self.legs]))
+        return settle(sum(amounts), max(*map(abs, amounts), *[abs(leg.offset) for leg in self.legs]))
 
     def source_text(self, shown: Sequence[str]) -> str:
         return " ".join([f"{s} {leg.symbol}" for leg, s in zip(self.legs, shown)]) + self.substance

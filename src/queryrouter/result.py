@@ -6,7 +6,6 @@ Other programs parse `Result.to_dict()`, so its shape is documented in the READM
 from __future__ import annotations
 
 import enum
-
 from json import JSONEncoder
 
 from .values import value

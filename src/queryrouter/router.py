@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache, lru_cache, reduce
 from types import ModuleType
 
-from .errors import ConfigError
 from .decision import Decision
+from .errors import ConfigError
 from .grammar import INTENT_ORDER, parse
 from .result import Result, Status
 from .values import replace

@@ -20,12 +20,12 @@ else:
 def value(cls: type[V]) -> type[V]:
     """Give `cls` an __init__ taking its annotated fields in order (a class attribute of a field's name is
     its default), equality and hashing by the fields, a repr, and no assignment after __init__."""
-    fields = tuple(cls.__dict__.get("__annotations__", {}))
+    fields = tuple(cls.__dict__.get("__annotations__", {}))  # noqa: RUF063 - inspect's import is what this avoids
     defaults = {name: cls.__dict__[name] for name in fields if name in cls.__dict__}
     parameters = ", ".join(f"{name}=_defaults[{name!r}]" if name in defaults else name for name in fields)
     body = "".join(f"\n    _set(self, {name!r}, {name})" for name in fields) or "\n    pass"
     namespace: dict[str, Any] = {"_set": object.__setattr__, "_defaults": defaults}
-    exec(f"def __init__(self, {parameters}):{body}", namespace)  # noqa: S102 - text built from field names
+    exec(f"def __init__(self, {parameters}):{body}", namespace)
     namespace["__init__"].__qualname__ = f"{cls.__qualname__}.__init__"
     for name, method in (("__init__", namespace["__init__"]), ("__eq__", _eq), ("__hash__", _hash),
                          ("__repr__", _repr), ("__setattr__", _frozen), ("__delattr__", _frozen)):

@@ -142,9 +142,9 @@ def _conversion(text: str) -> Prepared:
         return Reading(legs, _text(fields["goal"]), _text(fields["goal_symbol"]), _text(fields["substance"]))
 
     parts = data["parts"]
+    units = tuple((_text(name), _text(symbol), _factor(size)) for name, symbol, size in parts["units"]) if parts else ()
     prepared = Prepared((), reading(data["reading"]),
-                        Parts(tuple((_text(name), _text(symbol), _factor(size)) for name, symbol, size in parts["units"]),
-                              _factor(parts["to_smallest"])) if parts else None,
+                        Parts(units, _factor(parts["to_smallest"])) if parts else None,
                         tuple(_text(note) for note in data["notes"]),
                         tuple(reading(other) for other in data["alternatives"]))
     if any(len(other.legs) != prepared.amounts for other in prepared.alternatives) or (

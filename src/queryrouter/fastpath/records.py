@@ -58,4 +58,5 @@ class RecordTemplate:
                 return None
             filled[f"t{index}"] = format_number(found)
         texts = self.texts
-        return "".join([texts[0], *[part for slot, text in zip(self.slots, texts[1:]) for part in (filled[slot], text)]])
+        return "".join([texts[0], *[part for slot, text in zip(self.slots, texts[1:])
+                                    for part in (filled[slot], text)]])

@@ -1,6 +1,6 @@
 """The intents: each is a slice of grammars/<intent>.lark, grammars/<intent>.examples.toml and a module
-here with `reader()` (parse tree -> request) and `answer(request, query, context)` (request -> Result), where the context
-(context.py) gives the units and the glossary.
+here with `reader()` (parse tree -> request) and `answer(request, query, context)` (request -> Result),
+where the context (context.py) gives the units and the glossary.
 
 An intent whose answer splits into choices about the words and arithmetic on the amounts also has
 `decide(request, query, context)`: what the router applies and keeps for the query's shape (a Prepared
@@ -12,8 +12,7 @@ from types import ModuleType
 from typing import Any, cast
 
 from lark import Transformer
-from lark.visitors import Transformer_NonRecursive
-from lark.visitors import merge_transformers
+from lark.visitors import Transformer_NonRecursive, merge_transformers
 
 from . import calculation, conversion, definition, topic
 
@@ -29,5 +28,6 @@ def reader() -> Transformer[Any, Any]:
     """One transformer for query.lark, each intent's reader in its grammar namespace. It walks the tree
     with a loop, not recursion, so no nesting reaches Python's recursion limit before calculation's
     depth check refuses it."""
-    merged = merge_transformers(Transformer_NonRecursive(), **{name: module.reader() for name, module in INTENTS.items()})
+    readers = {name: module.reader() for name, module in INTENTS.items()}
+    merged = merge_transformers(Transformer_NonRecursive(), **readers)
     return cast("Transformer[Any, Any]", merged)

@@ -13,14 +13,27 @@ from typing import TYPE_CHECKING, Any, cast
 
 from lark import Token, Transformer, v_args
 
-from ..arithmetic import (MAX_DEPTH, NAME, Calculation, CalculationError, Node, PreparedCalculation, branch,
-                          check_float, constant, evaluate, leaf, respond, shown_value)
+from ..arithmetic import (
+    MAX_DEPTH,
+    NAME,
+    Calculation,
+    CalculationError,
+    Node,
+    PreparedCalculation,
+    branch,
+    check_float,
+    constant,
+    evaluate,
+    leaf,
+    respond,
+    shown_value,
+)
 from ..numbers import parse_decimal, parse_fraction, parse_number_words
 from ..result import Result, Status
 
 if TYPE_CHECKING:
-    from ..normalize import Normalized
     from ..context import Context
+    from ..normalize import Normalized
 
 _CODE_LIKE = re.compile(r"\d+(?:\.\d+)?(?:[-/]\d+(?:\.\d+)?)+")
 

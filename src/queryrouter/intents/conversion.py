@@ -30,8 +30,8 @@ from .common import NumberReader
 if TYPE_CHECKING:
     import pint
 
-    from ..normalize import Normalized
     from ..context import Context
+    from ..normalize import Normalized
     from ..units import UnitMatch, Units
 
 _FILLER_WORDS = frozenset({"of", "the", "a", "an"})

@@ -11,9 +11,9 @@ from ..lexicon import FUNCTION_WORDS, normalize_key
 from ..result import DefinitionAnswer, Result, Status
 
 if TYPE_CHECKING:
+    from ..context import Context
     from ..glossary import WordLookup
     from ..normalize import Normalized
-    from ..context import Context
 
 NAME = "definition"
 _SHOWN_SENSES = 3

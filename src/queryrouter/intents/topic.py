@@ -13,8 +13,8 @@ from ..result import Result, Status, TopicAnswer, TopicMatch
 from ..values import replace
 
 if TYPE_CHECKING:
-    from ..normalize import Normalized
     from ..context import Context
+    from ..normalize import Normalized
 
 NAME = "topic"
 MIN_SCORE = 30.0
@@ -83,7 +83,8 @@ def answer(request: Topic, query: Normalized, context: Context) -> Result:
     hits = [hit for hit in hits if hit.score >= MIN_SCORE]
     if not hits and request.facet is None and len(request.subject.split()) == 1:
         # A word alone that no topic is about ("luscious", "behemuth") is most likely asked to be defined.
-        from .definition import Definition, answer as define
+        from .definition import Definition
+        from .definition import answer as define
 
         defined = define(Definition(request.subject, "definition"), query, context)
         if defined.ok:
