@@ -329,7 +329,7 @@ def _answer_in_workers(router: Router, blocks: Iterable[Block], jobs: int) -> It
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(router,)) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(router, os.getpid())) as pool:
         pending: deque[Future[tuple[bool, str, int]]] = deque()
         for block in blocks:
             pending.append(pool.submit(_answer_block_in_worker, block))
@@ -340,13 +340,61 @@ def _answer_in_workers(router: Router, blocks: Iterable[Block], jobs: int) -> It
 
 
 _worker_router: Router | None = None
+WATCH_SECONDS = 0.5
+"""How often a worker checks that the batch process it answers for is still there (see _die_with)."""
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _start_worker(router: Router) -> None:
+def _start_worker(router: Router, parent: int) -> None:
     """Each worker gets the Router pickled (its configuration) and builds pint, lark and the glossary
-    itself, lazily, on its first query."""
+    itself, lazily, on its first query. It lives no longer than the batch process `parent`."""
     global _worker_router
     _worker_router = router
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Exit when the batch process `parent` does (even by SIGKILL): an orphaned worker would hold the output
+    pipe open, so its reader never sees the end, and keep its memory for minutes.
+
+    On Linux the kernel kills the worker at once (the parent-death signal); everywhere, and for a parent
+    that died before the signal was set, a thread checks every WATCH_SECONDS whether the parent is gone:
+    the worker's parent changed (it was adopted), or the batch process no longer exists."""
+    import threading
+
+    _set_death_signal()
+    adopted_from = os.getppid()  # the batch process, or a start method's server process that dies with it
+
+    def orphaned() -> bool:
+        if os.getppid() != adopted_from:
+            return True
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:  # PermissionError: it exists
+            pass
+        return False
+
+    def watch() -> None:
+        while not orphaned():
+            time.sleep(WATCH_SECONDS)
+        os._exit(EXIT_NOT_ANSWERED)
+
+    threading.Thread(target=watch, name="queryrouter-orphan-check", daemon=True).start()
+
+
+def _set_death_signal() -> bool:
+    """Ask Linux to SIGKILL this process when its parent exits; False where that cannot be asked."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import signal
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 def _answer_block_in_worker(block: Block) -> tuple[bool, str, int]:
