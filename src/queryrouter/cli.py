@@ -183,10 +183,14 @@ def _address(args: Options) -> str:
 
 def _ask_server(args: Options, query: str) -> tuple[int, str] | None:
     """What a `queryrouter --serve` with the same settings answers, or None without one."""
+    from .private_files import UnsafePath
     from .server import ask
 
     try:
         return ask(_address(args), query, args.json, args.explain)
+    except UnsafePath as error:  # another user's folder or socket, a link: never asked
+        print(f"queryrouter: not asking a server: {error}", file=sys.stderr)
+        return None
     except OSError:  # a package file vanished while being fingerprinted (an upgrade under way)
         return None
 
@@ -195,13 +199,15 @@ def _serve(args: Options) -> int:
     """--serve: load everything, then answer other runs' one-shot queries until Ctrl-C or SIGTERM."""
     from functools import partial
 
-    from .server import serve
+    from .server import claim, serve
 
     if args.query:
         _parser().error("--serve takes no query: other runs of queryrouter send theirs")
+    path = _address(args)
+    claim(path)  # before loading: a refusal comes at once, and the cache folder (the fallback) is 0700
+    # before the plan store keeps plans in it
     router = _router(args)
     _warm(router)
-    path = _address(args)
     served = serve(path, partial(_reply, router), ready=lambda: print(
         f"queryrouter: answering one-shot queries at {path} (Ctrl-C stops)", file=sys.stderr, flush=True))
     print(f"queryrouter: stopped after {served} queries", file=sys.stderr)
