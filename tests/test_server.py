@@ -397,8 +397,8 @@ def test_the_cache_folder_fallback_is_0700_even_under_umask_000(short_path: Path
 TINY_SERVER = """\
 import sys
 from queryrouter import server
-path, server.TIMEOUT, server.MAX_CONNECTIONS, server.MAX_REQUEST = sys.argv[1], 1.0, 2, 1000
-server.BUSY_WAIT = 0.2
+path, server.TIMEOUT, server.MAX_CONNECTIONS, server.MAX_REQUEST = sys.argv[1], float(sys.argv[2]), 2, 1000
+server.BUSY_WAIT = 1.0  # longer than a finished request's thread takes to give its place back
 
 def answer(query, as_json, explain):
     if query == "boom":
@@ -411,12 +411,13 @@ print(f"served {served}", file=sys.stderr)
 
 
 class TinyServer:
-    """server.serve with a one-second deadline, two requests at once and requests of 1000 bytes at most,
-    answering each query in capitals (and "boom" with an exception)."""
+    """server.serve with a deadline of `timeout` seconds, two requests at once and requests of 1000 bytes at
+    most, answering each query in capitals (and "boom" with an exception)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, timeout: float = 1.0) -> None:
         self.path = str(root / "own" / "tiny.sock")
-        self.process = subprocess.Popen([sys.executable, "-c", TINY_SERVER, self.path], stderr=subprocess.PIPE)
+        self.process = subprocess.Popen([sys.executable, "-c", TINY_SERVER, self.path, str(timeout)],
+                                        stderr=subprocess.PIPE)
         assert self.process.stderr is not None
         assert self.process.stderr.readline() == b"ready\n"
 
@@ -434,8 +435,8 @@ class TinyServer:
 
 
 @pytest.fixture
-def tiny(short_path: Path) -> Iterator[TinyServer]:
-    running = TinyServer(short_path)
+def tiny(short_path: Path, request: pytest.FixtureRequest) -> Iterator[TinyServer]:
+    running = TinyServer(short_path, getattr(request, "param", 1.0))
     yield running
     if running.process.poll() is None:
         running.process.kill()
@@ -456,6 +457,7 @@ def test_a_request_that_trickles_in_is_dropped_at_the_whole_request_deadline(tin
     assert tiny.stop() == ["queryrouter: request dropped: unfinished after 1 s", "served 0"]
 
 
+@pytest.mark.parametrize("tiny", [3.0], indirect=True)  # the held requests outlast BUSY_WAIT
 def test_connections_over_the_cap_are_closed_so_their_clients_answer_alone(tiny: TinyServer) -> None:
     holders = [tiny.connect(), tiny.connect()]  # two requests that do not finish: both threads busy
     for holder in holders:
@@ -494,7 +496,22 @@ def test_each_bad_request_costs_one_line_and_no_traceback(tiny: TinyServer) -> N
                            "served 1"]
 
 
-def test_a_client_waits_briefly_while_the_listen_queue_is_full(short_path: Path) -> None:
+class Pauses:
+    """CONNECT_PAUSES that say when the client first had to wait: its first attempt found the queue full."""
+
+    def __init__(self, pauses: list[float]) -> None:
+        self.pauses, self.waited = pauses, threading.Event()
+
+    def __iter__(self) -> Iterator[float]:
+        for pause in self.pauses:
+            self.waited.set()
+            yield pause
+
+
+def test_a_client_waits_briefly_while_the_listen_queue_is_full(short_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    pauses = Pauses([0.1, 0.2, 0.4, 0.8])  # room for a loaded machine; the default waits under a second
+    monkeypatch.setattr(server, "CONNECT_PAUSES", pauses, raising=False)
     folder = short_path / "own"
     folder.mkdir(mode=0o700)
     path = str(folder / "busy.sock")
@@ -515,7 +532,8 @@ def test_a_client_waits_briefly_while_the_listen_queue_is_full(short_path: Path)
         assert queued, "the queue takes at least one connection"
 
         def drain_then_answer() -> None:
-            time.sleep(0.3)  # the client's first attempt finds the queue full
+            if not pauses.waited.wait(timeout=5):  # until the client's first attempt has found the queue full
+                return
             for _ in queued:
                 listener.accept()[0].close()
             connection, _ = listener.accept()
