@@ -10,12 +10,15 @@ import os
 import pty
 import re
 import select
+import signal
 import struct
 import subprocess
 import sys
 import termios
+import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -392,3 +395,70 @@ def test_the_history_is_saved_when_the_prompt_loop_fails(monkeypatch: pytest.Mon
     with pytest.raises(StopIteration):
         cli.repl(Router(), plain=True)
     assert saved == [True]
+
+
+def _children(parent: int) -> list[int]:
+    """The processes whose parent is `parent`, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if entry.name.isdigit() and int(fields[1]) == parent:
+            found.append(int(entry.name))
+    return found
+
+
+def _gone(pid: int) -> bool:
+    """No such process, or only its exit status is left (a zombie nobody has reaped yet)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX"
+    except OSError:
+        return True
+
+
+def _feed(stream: IO[bytes], data: bytes) -> None:
+    try:
+        stream.write(data)
+    except (BrokenPipeError, ValueError):  # the reader was killed; the test closed the pipe
+        pass
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc (Linux)")
+@pytest.mark.parametrize("death_signal", [True, False], ids=["parent-death signal", "orphan check alone"])
+def test_jobs_workers_die_with_their_parent(death_signal: bool) -> None:
+    """A batch killed with SIGKILL takes its workers along, so whoever reads its output sees the end."""
+    code = ("import sys; from queryrouter import cli\n"
+            + ("" if death_signal else "cli._set_death_signal = lambda: False  # as where there is no prctl\n")
+            + "sys.exit(cli.main(['--jobs', '2']))")
+    batch = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert batch.stdin is not None and batch.stdout is not None
+    workers: list[int] = []
+    try:
+        # More than the blocks in flight (BLOCKS_PER_JOB per worker), so records come out; the input is
+        # kept open, as a program feeding the batch would.
+        threading.Thread(target=_feed, args=(batch.stdin, b"1 m to cm\n" * 50_000), daemon=True).start()
+        assert select.select([batch.stdout], [], [], 60)[0], "no answer from the workers"
+        assert json.loads(batch.stdout.readline())["line"] == 1
+        workers = _children(batch.pid)
+        assert len(workers) == 2
+        batch.kill()
+        batch.wait()
+        deadline, output = time.monotonic() + 5, os.dup(batch.stdout.fileno())
+        try:
+            while select.select([output], [], [], max(deadline - time.monotonic(), 0))[0]:
+                if not os.read(output, 1 << 16):
+                    break
+            else:
+                raise AssertionError("the output pipe is still open 5 s after the batch was killed")
+        finally:
+            os.close(output)
+        while not all(map(_gone, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(map(_gone, workers)), "workers outlived their batch"
+    finally:
+        batch.kill()
+        for pid in workers:
+            if not _gone(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -183,10 +183,14 @@ def _address(args: Options) -> str:
 
 def _ask_server(args: Options, query: str) -> tuple[int, str] | None:
     """What a `queryrouter --serve` with the same settings answers, or None without one."""
+    from .private_files import UnsafePath
     from .server import ask
 
     try:
         return ask(_address(args), query, args.json, args.explain)
+    except UnsafePath as error:  # another user's folder or socket, a link: never asked
+        print(f"queryrouter: not asking a server: {error}", file=sys.stderr)
+        return None
     except OSError:  # a package file vanished while being fingerprinted (an upgrade under way)
         return None
 
@@ -195,13 +199,15 @@ def _serve(args: Options) -> int:
     """--serve: load everything, then answer other runs' one-shot queries until Ctrl-C or SIGTERM."""
     from functools import partial
 
-    from .server import serve
+    from .server import claim, serve
 
     if args.query:
         _parser().error("--serve takes no query: other runs of queryrouter send theirs")
+    path = _address(args)
+    claim(path)  # before loading: a refusal comes at once, and the cache folder (the fallback) is 0700
+    # before the plan store keeps plans in it
     router = _router(args)
     _warm(router)
-    path = _address(args)
     served = serve(path, partial(_reply, router), ready=lambda: print(
         f"queryrouter: answering one-shot queries at {path} (Ctrl-C stops)", file=sys.stderr, flush=True))
     print(f"queryrouter: stopped after {served} queries", file=sys.stderr)
@@ -329,7 +335,7 @@ def _answer_in_workers(router: Router, blocks: Iterable[Block], jobs: int) -> It
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(router,)) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(router, os.getpid())) as pool:
         pending: deque[Future[tuple[bool, str, int]]] = deque()
         for block in blocks:
             pending.append(pool.submit(_answer_block_in_worker, block))
@@ -340,13 +346,61 @@ def _answer_in_workers(router: Router, blocks: Iterable[Block], jobs: int) -> It
 
 
 _worker_router: Router | None = None
+WATCH_SECONDS = 0.5
+"""How often a worker checks that the batch process it answers for is still there (see _die_with)."""
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _start_worker(router: Router) -> None:
+def _start_worker(router: Router, parent: int) -> None:
     """Each worker gets the Router pickled (its configuration) and builds pint, lark and the glossary
-    itself, lazily, on its first query."""
+    itself, lazily, on its first query. It lives no longer than the batch process `parent`."""
     global _worker_router
     _worker_router = router
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Exit when the batch process `parent` does (even by SIGKILL): an orphaned worker would hold the output
+    pipe open, so its reader never sees the end, and keep its memory for minutes.
+
+    On Linux the kernel kills the worker at once (the parent-death signal); everywhere, and for a parent
+    that died before the signal was set, a thread checks every WATCH_SECONDS whether the parent is gone:
+    the worker's parent changed (it was adopted), or the batch process no longer exists."""
+    import threading
+
+    _set_death_signal()
+    adopted_from = os.getppid()  # the batch process, or a start method's server process that dies with it
+
+    def orphaned() -> bool:
+        if os.getppid() != adopted_from:
+            return True
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:  # PermissionError: it exists
+            pass
+        return False
+
+    def watch() -> None:
+        while not orphaned():
+            time.sleep(WATCH_SECONDS)
+        os._exit(EXIT_NOT_ANSWERED)
+
+    threading.Thread(target=watch, name="queryrouter-orphan-check", daemon=True).start()
+
+
+def _set_death_signal() -> bool:
+    """Ask Linux to SIGKILL this process when its parent exits; False where that cannot be asked."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import signal
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 def _answer_block_in_worker(block: Block) -> tuple[bool, str, int]:

@@ -9,12 +9,24 @@ time) the client answers in its own process. Only a client that finds a socket f
 
 One query per connection: the client sends a byte for the output mode, then the query (UTF-8), and closes
 its side; the server replies with a line of the exit status and the text's length, then the text to print.
+
+On a shared machine another user can create folders and sockets under names we can predict (a shared
+$XDG_RUNTIME_DIR, a symlink at the socket path), and a server of theirs would choose what our runs print.
+So the socket lives in a folder only we may use (0700, ours, not a link), is bound under a umask that
+leaves it 0600 from the start, and is checked with lstat (a socket, not a link, ours, 0600) before a
+client connects or a server binds or replaces it; where the system says who is listening (SO_PEERCRED),
+the client also checks that it is us. Anything else is refused with a message, and the run answers alone.
 """
 
 from __future__ import annotations
 
 import os
+import stat
+import sys
+import time
 from collections.abc import Callable, Sequence
+
+from .private_files import UnsafePath, check_owned, private_folder  # only os and stat: a one-shot run has them
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a one-shot run imports this module
 if TYPE_CHECKING:
@@ -29,6 +41,23 @@ milliseconds, so only a stuck one takes this long."""
 
 MAX_REQUEST = 1 << 20
 """A longer request is not read: the client, which gets no reply, answers it itself."""
+
+MAX_CONNECTIONS = 32
+"""Requests answered at once: a client that holds a connection open holds a thread, so a flood of them
+could otherwise start threads without bound."""
+
+BUSY_WAIT = 0.5
+"""Seconds a connection over MAX_CONNECTIONS waits for a free thread before it is closed (its client then
+answers alone): a burst of ordinary clients finishes in milliseconds."""
+
+CONNECT_PAUSES = (0.05, 0.1, 0.2, 0.4)
+"""Seconds a client waits before each new attempt while the server's listen queue is full: a burst of
+clients gets in within a second instead of all answering alone."""
+
+_QUEUE_FULL: tuple[type[OSError], ...] = (BlockingIOError,) if sys.platform.startswith("linux") else (
+    BlockingIOError, ConnectionRefusedError)
+"""What connect raises when the listen queue is full: EAGAIN on Linux (where ECONNREFUSED means nobody
+listens, a stale socket, which is not worth waiting for); ECONNREFUSED for either on the BSDs and macOS."""
 
 
 def address(settings: Sequence[str]) -> str:
@@ -47,29 +76,38 @@ def file_settings(paths: Sequence[str]) -> list[str]:
     settings = []
     for path in paths:
         try:
-            stat = os.stat(path)
-            settings.append(f"{os.path.realpath(path)}:{stat.st_size}:{stat.st_mtime_ns}")
+            info = os.stat(path)
+            settings.append(f"{os.path.realpath(path)}:{info.st_size}:{info.st_mtime_ns}")
         except OSError:
             settings.append(f"{path}:missing")
     return settings
 
 
 def ask(path: str, query: str, as_json: bool, explain: bool) -> tuple[int, str] | None:
-    """The server's (exit status, text) for `query`, or None when no server at `path` answers."""
-    if not os.path.exists(path):  # the usual case, found without importing a socket module
+    """The server's (exit status, text) for `query`, or None when no server at `path` answers. Raises
+    UnsafePath when something other than a socket of ours stands at `path` (see check_socket)."""
+    try:
+        os.lstat(path)  # the usual case, no file, found without importing a socket module
+    except FileNotFoundError:
         return None
+    except OSError:
+        pass  # a folder we may not search: check_socket says whose
+    check_socket(path)
     import _socket  # socket's C core: socket.py's import (enum, selectors) is a sixth of a served run
 
+    deadline = time.monotonic() + TIMEOUT
     try:
-        connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        connection = _connect(path, deadline)
     except (OSError, AttributeError):  # AttributeError: no AF_UNIX on this platform
         return None
     try:
-        connection.settimeout(TIMEOUT)
-        connection.connect(path)
+        _check_peer(path, connection)
+        connection.settimeout(_left(deadline))
         connection.sendall(_mode(as_json, explain) + query.encode("utf-8", "surrogatepass"))
         connection.shutdown(_socket.SHUT_WR)
-        reply = _receive(connection)
+        reply = _receive(connection, None, deadline)
+    except UnsafePath:
+        raise
     except OSError:
         return None
     finally:
@@ -81,6 +119,67 @@ def ask(path: str, query: str, as_json: bool, explain: bool) -> tuple[int, str] 
     return int(status), text.decode("utf-8", "surrogatepass")
 
 
+def check_socket(path: str) -> None:
+    """Raise UnsafePath unless `path` is a socket of ours, mode 0600, in a folder of ours that only we may
+    use, as lstat sees them: a link is never followed, and what another user put there never trusted."""
+    folder = os.path.dirname(path)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode):
+        raise UnsafePath(f"{folder}: not a folder (a link or a file stands there)")
+    check_owned(folder, info, "folder")
+    if info.st_mode & 0o077:
+        raise UnsafePath(f"{folder}: other users may enter the folder (mode {stat.S_IMODE(info.st_mode):o})")
+    info = os.lstat(path)
+    if not stat.S_ISSOCK(info.st_mode):
+        raise UnsafePath(f"{path}: not a socket (a link or a file stands there)")
+    check_owned(path, info, "socket")
+    if stat.S_IMODE(info.st_mode) != 0o600:
+        raise UnsafePath(f"{path}: the socket's mode is {stat.S_IMODE(info.st_mode):o}, not 600")
+
+
+def _connect(path: str, deadline: float) -> _socket.socket:
+    """A connection to `path`, tried again a few times within a second while the listen queue is full."""
+    import _socket
+
+    pauses = iter(CONNECT_PAUSES)
+    while True:
+        connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        try:
+            connection.settimeout(_left(deadline))
+            connection.connect(path)
+            return connection
+        except _QUEUE_FULL:
+            connection.close()
+            pause = next(pauses, None)
+            if pause is None or time.monotonic() + pause >= deadline:
+                raise
+            time.sleep(pause)
+        except BaseException:
+            connection.close()
+            raise
+
+
+def _check_peer(path: str, connection: _socket.socket) -> None:
+    """Raise UnsafePath when the system says that the process listening at `path` is another user's (the
+    folder was swapped between check_socket and connect). Linux only; elsewhere check_socket stands alone."""
+    import _socket
+
+    if not (hasattr(_socket, "SO_PEERCRED") and hasattr(os, "geteuid")):
+        return
+    credentials = connection.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12)  # pid, uid, gid
+    uid = int.from_bytes(credentials[4:8], sys.byteorder)
+    if uid != os.geteuid():
+        raise UnsafePath(f"{path}: the server there runs as another user (uid {uid})")
+
+
+def _left(deadline: float) -> float:
+    """Seconds until `deadline`; TimeoutError once it has passed."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError(f"unfinished after {TIMEOUT:g} s")
+    return left
+
+
 def _mode(as_json: bool, explain: bool) -> bytes:
     return bytes([ord("0") + as_json + 2 * explain])
 
@@ -89,9 +188,24 @@ class AlreadyServing(OSError):
     """Another server answers at this socket."""
 
 
+def claim(path: str) -> None:
+    """Make ready to answer at `path`: its folder made or checked (private_files.private_folder), and a
+    stale socket (no server behind it) removed. Raises AlreadyServing for a live one, and UnsafePath for a
+    folder or file that is not ours alone: a link is neither followed nor removed, another user's socket
+    neither connected to nor replaced."""
+    try:
+        private_folder(os.path.dirname(path))
+        _clear_stale(path)
+    except UnsafePath as error:
+        raise UnsafePath(f"will not answer there: {error}") from None
+
+
 def serve(path: str, answer: Answer, ready: Callable[[], None] = lambda: None) -> int:
     """Answer clients at `path` until SIGTERM or Ctrl-C, then remove the socket; returns how many queries
-    it answered. A stale socket file (no server behind it) is replaced; a live one raises AlreadyServing."""
+    it answered. See claim for what is refused.
+
+    Each request has TIMEOUT seconds in all, however slowly it trickles in; at most MAX_CONNECTIONS are
+    answered at once; a bad request costs one line on stderr, never a traceback."""
     import signal
     import socketserver
     import threading
@@ -100,36 +214,65 @@ def serve(path: str, answer: Answer, ready: Callable[[], None] = lambda: None) -
         raise OSError("--serve needs Unix sockets, which this platform does not have")
     served = 0
     count_lock = threading.Lock()
+    slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
 
     class Handler(socketserver.BaseRequestHandler):
         def handle(self) -> None:
             nonlocal served
-            self.request.settimeout(TIMEOUT)  # a client that never finishes its request holds no thread
-            request = _receive(self.request, MAX_REQUEST)
-            if not request[:1] or request[:1] not in b"0123" or len(request) > MAX_REQUEST:
-                return  # no reply: the client answers itself
+            deadline = time.monotonic() + TIMEOUT  # for the whole request: a trickle holds no thread for long
+            request = _receive(self.request, MAX_REQUEST, deadline)
+            if not request:
+                return  # a connection that says nothing: another server checking that this one is alive
+            if request[:1] not in b"0123":
+                raise _BadRequest("not a queryrouter request")
+            if len(request) > MAX_REQUEST:
+                raise _BadRequest(f"longer than {MAX_REQUEST} bytes")  # no reply: the client answers itself
             flags = request[0] - ord("0")
             status, text = answer(request[1:].decode("utf-8", "surrogatepass"), bool(flags & 1), bool(flags & 2))
-            body = text.encode("utf-8", "surrogatepass")
-            self.request.sendall(b"%d %d\n" % (status, len(body)) + body)
-            with count_lock:
+            with count_lock:  # before the reply: a client that has it may stop the server at once
                 served += 1
+            body = text.encode("utf-8", "surrogatepass")
+            self.request.settimeout(_left(deadline))
+            self.request.sendall(b"%d %d\n" % (status, len(body)) + body)
 
     class Server(socketserver.ThreadingUnixStreamServer):
         daemon_threads = True
         request_queue_size = 128  # socketserver's 5 turns away a burst of clients (a connect fails at once)
 
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-    _clear_stale(path)
+        def process_request(self, request: _socket.socket, client_address: object) -> None:
+            if not slots.acquire(timeout=BUSY_WAIT):
+                _log(f"busy: {MAX_CONNECTIONS} requests at once, one more turned away")
+                self.shutdown_request(request)  # the client gets no reply and answers alone
+                return
+            try:
+                super().process_request(request, client_address)  # type: ignore[arg-type]
+            except BaseException:
+                slots.release()
+                raise
+
+        def process_request_thread(self, request: _socket.socket, client_address: object) -> None:
+            try:
+                super().process_request_thread(request, client_address)  # type: ignore[arg-type]
+            finally:
+                slots.release()
+
+        def handle_error(self, request: object, client_address: object) -> None:
+            error = sys.exc_info()[1]
+            _log(f"request dropped: {str(error) or type(error).__name__}")
+
+    claim(path)
+    mask = os.umask(0o177)  # the socket is 0600 from the moment it exists, not after a chmod
     try:
         server = Server(path, Handler)
     except OSError as error:  # "AF_UNIX path too long" does not say which path
         raise OSError(f"cannot answer at {path}: {error}") from error
-    os.chmod(path, 0o600)  # only this user's runs may connect
-    mine = os.stat(path).st_ino
+    finally:
+        os.umask(mask)
+    mine = os.lstat(path).st_ino
     in_main = threading.current_thread() is threading.main_thread()  # only it may set a signal handler
     previous = signal.signal(signal.SIGTERM, _stop) if in_main else None
     try:
+        check_socket(path)  # what clients will check: a platform whose bind ignores the umask is found here
         ready()
         server.serve_forever()
     except (_Stopped, KeyboardInterrupt):
@@ -139,28 +282,41 @@ def serve(path: str, answer: Answer, ready: Callable[[], None] = lambda: None) -
             signal.signal(signal.SIGTERM, previous)
         server.server_close()
         try:
-            if os.stat(path).st_ino == mine:  # not a socket another server has put there since
+            if os.lstat(path).st_ino == mine:  # not a socket another server has put there since
                 os.remove(path)
         except OSError:
             pass
     return served
 
 
-def _receive(connection: _socket.socket, limit: int | None = None) -> bytes:
-    """Everything the other side sends until it closes its side, or just over `limit` bytes."""
+def _receive(connection: _socket.socket, limit: int | None = None, deadline: float | None = None) -> bytes:
+    """Everything the other side sends until it closes its side, or just over `limit` bytes; TimeoutError
+    when that takes past `deadline` (time.monotonic), however steadily the bytes arrive."""
     parts, size = [], 0
-    while (limit is None or size <= limit) and (part := connection.recv(1 << 16)):
+    while limit is None or size <= limit:
+        if deadline is not None:
+            connection.settimeout(_left(deadline))
+        try:
+            part = connection.recv(1 << 16)
+        except TimeoutError:
+            raise TimeoutError(f"unfinished after {TIMEOUT:g} s") from None
+        if not part:
+            break
         parts.append(part)
         size += len(part)
     return b"".join(parts)
 
 
 def _clear_stale(path: str) -> None:
-    """Remove a socket file no server listens on; raise AlreadyServing for one that a server does."""
+    """Remove a socket of ours that no server listens on; raise AlreadyServing for one that a server does,
+    and UnsafePath for anything that is not a socket of ours (check_socket)."""
     import socket
 
-    if not os.path.exists(path):
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
         return
+    check_socket(path)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         try:
             probe.connect(path)
@@ -170,8 +326,16 @@ def _clear_stale(path: str) -> None:
     raise AlreadyServing(f"a server already answers at {path}")
 
 
-class _Stopped(Exception):
-    """SIGTERM: stop serving."""
+def _log(message: str) -> None:
+    print(f"queryrouter: {message}", file=sys.stderr, flush=True)
+
+
+class _BadRequest(Exception):
+    """A request the server does not answer; its client gets no reply and answers alone."""
+
+
+class _Stopped(BaseException):
+    """SIGTERM: stop serving. Not an Exception: socketserver hands those to handle_error and serves on."""
 
 
 def _stop(signum: int, frame: object) -> None:
