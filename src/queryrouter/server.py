@@ -40,6 +40,9 @@ TIMEOUT = 10.0
 milliseconds, so only a stuck one takes this long."""
 
 MAX_REQUEST = 1 << 20
+
+POLL = 0.2
+"""Seconds between the server's checks for a stop signal: how long SIGTERM or Ctrl-C takes at most."""
 """A longer request is not read: the client, which gets no reply, answers it itself."""
 
 MAX_CONNECTIONS = 32
@@ -260,6 +263,13 @@ def serve(path: str, answer: Answer, ready: Callable[[], None] = lambda: None) -
             error = sys.exc_info()[1]
             _log(f"request dropped: {str(error) or type(error).__name__}")
 
+        def service_actions(self) -> None:
+            """Between requests (at least every POLL seconds): stop when a signal asked to. The signal
+            handler only sets a flag: an exception raised wherever the signal lands could break off
+            thread bookkeeping half done (a slot given back twice) and be swallowed as a bad request."""
+            if stopping.is_set():
+                raise _Stopped
+
     claim(path)
     mask = os.umask(0o177)  # the socket is 0600 from the moment it exists, not after a chmod
     try:
@@ -269,17 +279,19 @@ def serve(path: str, answer: Answer, ready: Callable[[], None] = lambda: None) -
     finally:
         os.umask(mask)
     mine = os.lstat(path).st_ino
+    stopping = threading.Event()
     in_main = threading.current_thread() is threading.main_thread()  # only it may set a signal handler
-    previous = signal.signal(signal.SIGTERM, _stop) if in_main else None
+    previous = {number: signal.signal(number, lambda *_: stopping.set())
+                for number in (signal.SIGTERM, signal.SIGINT)} if in_main else {}
     try:
         check_socket(path)  # what clients will check: a platform whose bind ignores the umask is found here
         ready()
-        server.serve_forever()
+        server.serve_forever(poll_interval=POLL)
     except (_Stopped, KeyboardInterrupt):
         pass
     finally:
-        if in_main:
-            signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         server.server_close()
         try:
             if os.lstat(path).st_ino == mine:  # not a socket another server has put there since
@@ -335,8 +347,5 @@ class _BadRequest(Exception):
 
 
 class _Stopped(BaseException):
-    """SIGTERM: stop serving. Not an Exception: socketserver hands those to handle_error and serves on."""
-
-
-def _stop(signum: int, frame: object) -> None:
-    raise _Stopped
+    """SIGTERM or Ctrl-C: stop serving. Not an Exception: socketserver hands those to handle_error and
+    serves on."""
