@@ -264,12 +264,14 @@ class Units:
         pint's names are those it had when this Units was built: iterating the registry later would also
         give the prefixed units earlier queries parsed, and answers must not depend on earlier queries."""
         if self._names is None:
-            names = set(self._aliases) | self._pint_names
-            prefixes = [prefix for prefix in self.registry._prefixes if len(prefix) > 2]  # "milli", not "m"
-            prefixed = {f"{prefix}{name}" for name in self._pint_names for prefix in prefixes
-                        if self.registry.get_name(name) in self._prefixable}
-            words = self._pint_names | prefixed
-            self._names = sorted(names), sorted(names | prefixed | {f"{word}s" for word in words})
+            # Built on the first unknown unit, so on a query's time: one canonical-name lookup per unit (not
+            # per unit and prefix), and one sort of a list made of sorted runs, which Timsort merges cheaply.
+            names = sorted(set(self._aliases) | self._pint_names)
+            prefixes = sorted(prefix for prefix in self.registry._prefixes if len(prefix) > 2)  # "milli", not "m"
+            prefixable = sorted(name for name in self._pint_names if self.registry.get_name(name) in self._prefixable)
+            prefixed = [prefix + name for prefix in prefixes for name in prefixable]
+            plural = [f"{word}s" for run in (sorted(self._pint_names), prefixed) for word in run]
+            self._names = names, list(dict.fromkeys(sorted(names + prefixed + plural)))
         return self._names[plurals]
 
     def is_temperature(self, unit: pint.Unit) -> bool:
