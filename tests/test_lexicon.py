@@ -94,6 +94,25 @@ def test_typos_say_what_they_matched(lex: Lexicon, typo: str, word: str) -> None
     assert 50 < match.score < 100
 
 
+@pytest.mark.parametrize("word", ["uaredededed", "cancerererer", "naturamen", "eeeeeeeeeeee"])
+def test_a_typo_search_compares_a_few_headwords_not_thousands(lex: Lexicon, word: str,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22: 20 ms for "uaredededed", spent comparing it with 60,000 headwords. The search is bounded by
+    what it compares (not timed here: benchmarks/bench_worst_case.py measures)."""
+    from rapidfuzz import process
+
+    compared: list[str] = []
+    extract = process.extract
+
+    def counted(query: str, choices: list[str], **options: object) -> object:
+        compared.extend(choices)
+        return extract(query, choices, **options)
+
+    monkeypatch.setattr(process, "extract", counted)
+    assert lex.lookup_word(word) is None and lex.suggest(word) == []
+    assert len(compared) <= 500
+
+
 def test_short_words_get_no_typo_tolerance(lex: Lexicon) -> None:
     assert lex.lookup_word("teh") is None
     assert lex.lookup_word("zqx") is None

@@ -7,8 +7,9 @@ memory flat however many threads ask.
 
 Word lookup goes exact key -> inflection (WordNet's exception lists and suffix rules, as its "morphy"
 does) -> typo tolerance (Damerau/OSA edits that scale with word length, candidates prefiltered by
-first/second letter and length). When the typo search cannot tell two words apart it returns None
-rather than quietly defining a different word; ``suggest`` then offers the candidates.
+first/second letter, length and the letters they hold: typos.TypoIndex). When the typo search cannot tell
+two words apart it returns None rather than quietly defining a different word; ``suggest`` then offers the
+candidates.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .result import Sense
-from .typos import correction, max_edits, may_be_misspelt
+from .typos import TypoIndex, correction, max_edits, may_be_misspelt
 
 SCHEMA_VERSION = 2  # 2: adjective 'similar to' links (table similar)
 """The schema this module reads; scripts/build_glossary.py writes this same number into ``meta``."""
@@ -185,7 +185,7 @@ class Lexicon:
         self._path = Path(path) if path is not None else DEFAULT_PATH
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
-        self._buckets: dict[tuple[str, int, int], list[str]] | None = None
+        self._typos: TypoIndex | None = None
         self._places: list[str] | None = None
 
     # --- plumbing ------------------------------------------------------------------------------
@@ -330,14 +330,17 @@ class Lexicon:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
+        index = self._typo_index()
         best: dict[str, tuple[int, bool]] = {}  # headword -> (distance, reached via a stem)
         for probe in _unique([key, *self._stems(key)]):
             limit = max(max_edits(probe), floor)
             if limit == 0 or len(probe) < 2:
                 continue
+            close = index.close(probe, limit)
             for same_first in (True, False):
                 for hit, distance, _ in process.extract(
-                    probe, self._candidates(probe, limit, same_first), scorer=OSA.distance, score_cutoff=limit, limit=None
+                    probe, index.candidates(probe, close, same_first), scorer=OSA.distance, score_cutoff=limit,
+                    limit=None,
                 ):
                     best[hit] = min((distance, probe != key), best.get(hit, (distance, probe != key)))
                 if best and min(d for d, _ in best.values()) <= 1:
@@ -351,32 +354,12 @@ class Lexicon:
         return [key[: -len(ending)] + replacement for _, ending, replacement in SUFFIX_RULES
                 if key.endswith(ending) and len(key) > len(ending) + 3]
 
-    def _candidates(self, key: str, spread: int, same_first: bool) -> list[str]:
-        """Headwords of similar length that could be the key with a typo: those sharing its first
-        letter (typo later in the word), or else those related to it through the first two letters
-        (typo at the start: insertion, substitution, deletion or swap)."""
-        buckets = self._length_buckets()
-        first, second = key[0], key[1]
-        wanted = [(first, 0)] if same_first else [(second, 0), (second, 1), (first, 1)]
-        return [
-            k
-            for letter, position in _unique(wanted)
-            for length in range(len(key) - spread, len(key) + spread + 1)
-            for k in buckets.get((letter, position, length), ())
-            if same_first or k[0] != first
-        ]
-
-    def _length_buckets(self) -> dict[tuple[str, int, int], list[str]]:
-        """(letter, position 0|1, length) -> headword keys; built once, on the first typo lookup."""
+    def _typo_index(self) -> TypoIndex:
+        """The headwords indexed for typo search; built once, on the first typo lookup (about 0.2 s)."""
         with self._lock:
-            if self._buckets is None:
-                buckets: dict[tuple[str, int, int], list[str]] = defaultdict(list)
-                for (key,) in self._connection().execute("SELECT key FROM headword ORDER BY key"):
-                    buckets[(key[0], 0, len(key))].append(key)
-                    if len(key) > 1:
-                        buckets[(key[1], 1, len(key))].append(key)
-                self._buckets = dict(buckets)
-            return self._buckets
+            if self._typos is None:
+                self._typos = TypoIndex(key for (key,) in self._connection().execute("SELECT key FROM headword"))
+            return self._typos
 
     def _frequencies(self, keys: Iterable[str]) -> dict[str, int]:
         keys = list(keys)
