@@ -210,6 +210,23 @@ def test_nothing_relevant_gives_no_topics(lex: Lexicon, subject: str) -> None:
     assert lex.topics(subject) == []
 
 
+def test_a_long_subject_costs_a_few_queries_not_one_per_span(lex: Lexicon, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22: a subject of 24 words has 195 spans that might be names; looking each up as a Factbook name
+    and as a headword took over 600 queries. Only the spans that are names are looked up."""
+    subject = ("zeppelins ride quietly over tall purple mountains while seven jolly farmers count woolly sheep "
+               "near old stone bridges and quiet rivers under cloudy skies")
+    queries: list[str] = []
+    query = Lexicon._query
+
+    def counted(self: Lexicon, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        queries.append(sql)
+        return query(self, sql, params)
+
+    monkeypatch.setattr(Lexicon, "_query", counted)
+    assert lex.topics(subject)[0].term == "Bridges"
+    assert len(queries) <= 60
+
+
 def test_full_text_fallback_finds_a_definition(lex: Lexicon) -> None:
     top = lex.topics("largest desert in the world")[0]
     assert top.term == "Sahara" and top.score < 90

@@ -433,14 +433,16 @@ class Lexicon:
         "roman empire"), except that a Factbook entity inside a WordNet name still counts."""
         found: list[TopicMatch] = []
         named: list[tuple[int, int]] = []
-        for lookup in (lambda span, coverage: self._entity_topics(span, coverage, facet),
-                       lambda span, coverage: self._headword_topics(span, coverage, person)):
+        spans = [(start, end, " ".join(tokens[start:end])) for start, end in _spans(len(tokens))]
+        for lookup, known in zip((lambda span, coverage: self._entity_topics(span, coverage, facet),
+                                  lambda span, coverage: self._headword_topics(span, coverage, person)),
+                                 self._names_among({key for _, _, key in spans})):
             tried: set[str] = set()  # a repeated phrase is looked up once: its longest-first use already counts
-            for start, end in _spans(len(tokens)):
+            for start, end, key in spans:
+                if key not in known or key in tried:  # not a name: its lookup would find nothing
+                    continue
                 words = [t for t in tokens[start:end] if t in content]
-                key = " ".join(tokens[start:end])
-                if not words or key in tried or any(s <= start and end <= e and (s, e) != (start, end)
-                                                    for s, e in named):
+                if not words or any(s <= start and end <= e and (s, e) != (start, end) for s, e in named):
                     continue
                 tried.add(key)
                 matches = lookup(key, len(words) / len(content))
@@ -448,6 +450,24 @@ class Lexicon:
                     named.append((start, end))
                     found += matches
         return found
+
+    def _names_among(self, keys: set[str]) -> tuple[set[str], set[str]]:
+        """Those of `keys` that are a Factbook name, and those that are a headword or the plural of a headword
+        of several words: a query for each kind, not one per key, as a long subject has a few hundred spans."""
+        nouns = {last: [base for base, pos in self._base_forms(last) if pos == "noun"]
+                 for last in {key.rpartition(" ")[2] for key in keys if " " in key}}
+        plurals = {key: {f"{head} {base}" for base in nouns[last]}
+                   for key in keys for head, _, last in [key.rpartition(" ")] if head}
+        places = self._present("entity_name", keys)
+        headwords = self._present("headword", keys.union(*plurals.values()))
+        return places, {key for key in keys if key in headwords or not headwords.isdisjoint(plurals.get(key, ()))}
+
+    def _present(self, table: str, keys: set[str]) -> set[str]:
+        """Those of `keys` that are a key of `table`."""
+        if not keys:
+            return set()
+        marks = ",".join("?" * len(keys))
+        return {key for (key,) in self._query(f"SELECT key FROM {table} WHERE key IN ({marks})", list(keys))}
 
     def _entity_topics(self, key: str, coverage: float, facet: str | None) -> list[TopicMatch]:
         """Factbook entities with this name, answering the facet when they have its fields."""
