@@ -102,6 +102,9 @@ ABBREVIATIONS = {"st": "saint", "mt": "mount", "ft": "fort", "uk": "united kingd
                  "ww1": "world war i", "wwi": "world war i", "ww2": "world war ii", "wwii": "world war ii"}
 SUMMARY_CHARS = 300
 FTS_LIMIT = 10
+# At most this many definitions may hold every word of a full-text search: bm25 ranks each of them (about
+# 5 µs a row), and words that more definitions share ("united" and "states": 2,671) pick out none of them.
+FTS_MOST = 200
 
 # WordNet's morphy suffix rules: (inflected ending, base ending) per part of speech.
 SUFFIX_RULES: tuple[tuple[str, str, str], ...] = (
@@ -549,12 +552,16 @@ class Lexicon:
         world" finds the Sahara. Factbook facts are not searched this way: a country whose flag is "sky
         blue" or whose text mentions "weather" and "today" is not what such a question is about."""
         # One FTS token per quoted term: the index keeps no positions, so "can't" or "1.2" as a phrase fails.
-        # Numbers and one- or two-letter fragments match thousands of rows and mean nothing on their own.
+        # Numbers, one- or two-letter fragments and stop words ("ᮮthe") match thousands of rows and mean nothing
+        # on their own.
         parts = list(dict.fromkeys(part for t in content for part in _fts_terms(t)
-                                   if len(part) > 2 and not part.isdigit()))
+                                   if len(part) > 2 and not part.isdigit() and part not in NOT_A_SUBJECT))
         if len(parts) < 2:  # one word that names nothing: its full-text hits are noise ("many" -> "all-around")
             return []
         query = " ".join(f'"{part}"' for part in parts)
+        if len(self._query("SELECT rowid FROM definition_fts WHERE definition_fts MATCH ? LIMIT ?",
+                           (query, FTS_MOST + 1))) > FTS_MOST:
+            return []
         definitions = self._query(
             """SELECT (SELECT display FROM member WHERE synset_id = sy.id AND position = 0), sy.definition,
                       bm25(definition_fts)
