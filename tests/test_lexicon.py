@@ -113,6 +113,18 @@ def test_a_typo_search_compares_a_few_headwords_not_thousands(lex: Lexicon, word
     assert len(compared) <= 500
 
 
+def test_the_command_line_warms_the_typo_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The REPL and the server build the index at start, not on the first misspelt word."""
+    from queryrouter import Router, cli
+
+    router = Router()
+    shared = router.glossary.lexicon  # one per process: other tests may have built its index already
+    assert shared is not None
+    monkeypatch.setattr(shared, "_typos", None)
+    cli._warm(router)
+    assert shared._typos is not None
+
+
 def test_short_words_get_no_typo_tolerance(lex: Lexicon) -> None:
     assert lex.lookup_word("teh") is None
     assert lex.lookup_word("zqx") is None

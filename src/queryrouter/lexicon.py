@@ -357,8 +357,12 @@ class Lexicon:
         return [key[: -len(ending)] + replacement for _, ending, replacement in SUFFIX_RULES
                 if key.endswith(ending) and len(key) > len(ending) + 3]
 
+    def warm(self) -> None:
+        """Build the typo index now (0.3 s or so) rather than on the first misspelt word."""
+        self._typo_index()
+
     def _typo_index(self) -> TypoIndex:
-        """The headwords indexed for typo search; built once, on the first typo lookup (about 0.2 s)."""
+        """The headwords indexed for typo search; built once, by warm() or on the first typo lookup."""
         with self._lock:
             if self._typos is None:
                 self._typos = TypoIndex(key for (key,) in self._connection().execute("SELECT key FROM headword"))
