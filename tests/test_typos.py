@@ -112,9 +112,9 @@ def test_the_unit_spellings_are_the_aliases_pint_names_their_plurals_and_prefixe
     prefixed = {prefix + name for name in units._pint_names for prefix in prefixes
                 if units.registry.get_name(name) in units._prefixable}
     units._names = None
-    assert units._spellings() == sorted(names)
+    assert list(units._spellings()) == sorted(names)
     plurals = {f"{word}s" for word in units._pint_names | prefixed}
-    assert units._spellings(plurals=True) == sorted(names | prefixed | plurals)
+    assert list(units._spellings(plurals=True)) == sorted(names | prefixed | plurals)
 
 
 def test_the_first_unknown_unit_asks_pint_for_each_unit_name_once(units: Units,
@@ -133,3 +133,9 @@ def test_the_first_unknown_unit_asks_pint_for_each_unit_name_once(units: Units,
     units._spellings()
     assert len(asked) <= len(units._pint_names)
     assert units.correct("farenheit") == "fahrenheit"
+
+
+def test_routers_with_the_same_units_share_one_spelling_table(units: Units) -> None:
+    """Built once per process: a new Router's first unknown unit does not build it again."""
+    assert Units()._spellings(plurals=True) is units._spellings(plurals=True)
+    assert Units(unit_definitions=["blorf = 3 m"])._spellings() is not units._spellings()

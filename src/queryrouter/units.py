@@ -72,6 +72,17 @@ def _default_registry() -> pint.UnitRegistry:
         return pint.UnitRegistry()
 
 
+@lru_cache(maxsize=4)
+def _spelling_table(aliases: frozenset[str], pint_names: frozenset[str], prefixable: frozenset[str],
+                    prefixes: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Units._spellings for these names, built once per process (every Router with the stock units shares
+    it), in one sort of a list made of sorted runs, which Timsort merges cheaply."""
+    names = sorted(aliases | pint_names)
+    prefixed = [prefix + name for prefix in prefixes for name in sorted(prefixable)]
+    plural = [f"{word}s" for run in (sorted(pint_names), prefixed) for word in run]
+    return tuple(names), tuple(dict.fromkeys(sorted(names + prefixed + plural)))
+
+
 class Units:
     """A pint registry with search-word aliases; built once per Router, safe to share between threads."""
 
@@ -104,7 +115,7 @@ class Units:
         self._resolved = lru_cache(MAX_CACHED)(self._resolve)
         self._lines = lru_cache(MAX_CACHED)(self._affine)
         self._profiles = lru_cache(MAX_CACHED)(self._profile)
-        self._names: tuple[list[str], list[str]] | None = None
+        self._names: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self._pint_names = frozenset(self.registry)  # before any query adds prefixed units to the registry
         self.us_cup = self.registry.Unit("cup")
         self.celsius, self.fahrenheit = self.registry.Unit("degree_Celsius"), self.registry.Unit("degree_Fahrenheit")
@@ -257,21 +268,17 @@ class Units:
 
         return correction(word.lower(), self._spellings(plurals=True), unit_name, min(max_edits(word), 1))
 
-    def _spellings(self, plurals: bool = False) -> list[str]:
+    def _spellings(self, plurals: bool = False) -> tuple[str, ...]:
         """The aliases and pint's unit names; with `plurals`, also the names with an s and the prefixed
         names of prefixable units ("millimeters"), which pint reads but which would crowd "did you mean".
 
         pint's names are those it had when this Units was built: iterating the registry later would also
         give the prefixed units earlier queries parsed, and answers must not depend on earlier queries."""
-        if self._names is None:
-            # Built on the first unknown unit, so on a query's time: one canonical-name lookup per unit (not
-            # per unit and prefix), and one sort of a list made of sorted runs, which Timsort merges cheaply.
-            names = sorted(set(self._aliases) | self._pint_names)
-            prefixes = sorted(prefix for prefix in self.registry._prefixes if len(prefix) > 2)  # "milli", not "m"
-            prefixable = sorted(name for name in self._pint_names if self.registry.get_name(name) in self._prefixable)
-            prefixed = [prefix + name for prefix in prefixes for name in prefixable]
-            plural = [f"{word}s" for run in (sorted(self._pint_names), prefixed) for word in run]
-            self._names = names, list(dict.fromkeys(sorted(names + prefixed + plural)))
+        if self._names is None:  # on the first unknown unit, so on a query's time: see _spelling_table
+            prefixes = tuple(sorted(prefix for prefix in self.registry._prefixes if len(prefix) > 2))  # not "m"
+            prefixable = frozenset(name for name in self._pint_names
+                                   if self.registry.get_name(name) in self._prefixable)
+            self._names = _spelling_table(frozenset(self._aliases), self._pint_names, prefixable, prefixes)
         return self._names[plurals]
 
     def is_temperature(self, unit: pint.Unit) -> bool:
