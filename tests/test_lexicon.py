@@ -125,6 +125,16 @@ def test_the_command_line_warms_the_typo_index(monkeypatch: pytest.MonkeyPatch) 
     assert shared._typos is not None
 
 
+def test_a_word_asked_about_again_is_not_searched_again(lex: Lexicon, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"naturamen meaning" asks about "naturamen" three times: a definition's lookup and suggestions, then a
+    topic's suggestions. The third is the second's answer, remembered."""
+    from rapidfuzz import process
+
+    first = lex.suggest("naturamens")
+    monkeypatch.setattr(process, "extract", lambda *args, **options: pytest.fail("searched again"))
+    assert lex.suggest("naturamens") == first
+
+
 def test_short_words_get_no_typo_tolerance(lex: Lexicon) -> None:
     assert lex.lookup_word("teh") is None
     assert lex.lookup_word("zqx") is None

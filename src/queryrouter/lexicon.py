@@ -21,6 +21,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +190,9 @@ class Lexicon:
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
         self._typos: TypoIndex | None = None
+        # A query asks about its word up to three times (a definition's lookup and suggestions, then a topic's
+        # suggestions): the last few typo searches are remembered, not more, as the words come from users.
+        self._recent_typos = lru_cache(maxsize=16)(self._search_typos)
         self._places: list[str] | None = None
 
     # --- plumbing ------------------------------------------------------------------------------
@@ -327,9 +331,12 @@ class Lexicon:
         assert entry is not None
         return WordMatch(entry, word, "fuzzy", round(fuzz.ratio(key, best.key), 1))
 
-    def _typo_candidates(self, key: str, floor: int = 0) -> list[_Candidate]:
+    def _typo_candidates(self, key: str, floor: int = 0) -> tuple[_Candidate, ...]:
         """Headwords within the allowed edits (at least ``floor``) of the key or of one of its
         suffix-stripped stems, closest and most frequent first."""
+        return self._recent_typos(key, floor)
+
+    def _search_typos(self, key: str, floor: int) -> tuple[_Candidate, ...]:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
@@ -350,7 +357,7 @@ class Lexicon:
                     break  # nothing outside the first-letter bucket can beat one edit
         freq = self._frequencies(best)
         found = [_Candidate(k, d, freq[k], stem) for k, (d, stem) in best.items()]
-        return sorted(found, key=lambda c: (c.rank, -c.freq, c.key))
+        return tuple(sorted(found, key=lambda c: (c.rank, -c.freq, c.key)))
 
     def _stems(self, key: str) -> list[str]:
         """Suffix-stripped forms of a (possibly misspelled) word, whether or not they are headwords."""

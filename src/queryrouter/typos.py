@@ -127,6 +127,8 @@ class _Group:
                 for more in range(allowed, 0, -1):
                     lacking[more] |= lacking[more - 1] & lack
                 lacking[0] |= lack
+            if lacking[allowed] == self.every:
+                return 0  # every word lacks too much already
         return self.every & ~lacking[allowed]
 
     def words(self, bits: int) -> list[str]:
