@@ -563,10 +563,11 @@ class Lexicon:
         world" finds the Sahara. Factbook facts are not searched this way: a country whose flag is "sky
         blue" or whose text mentions "weather" and "today" is not what such a question is about."""
         # One FTS token per quoted term: the index keeps no positions, so "can't" or "1.2" as a phrase fails.
-        # Numbers, one- or two-letter fragments and stop words ("ᮮthe") match thousands of rows and mean nothing
-        # on their own.
+        # Numbers, one- or two-letter fragments and stop words ("ᮮthe", or "ofs", which the stemming index reads
+        # as "of") match thousands of rows, mean nothing on their own, and cost milliseconds to rank.
         parts = list(dict.fromkeys(part for t in content for part in _fts_terms(t)
-                                   if len(part) > 2 and not part.isdigit() and part not in NOT_A_SUBJECT))
+                                   if len(part) > 2 and not part.isdigit()
+                                   and part not in NOT_A_SUBJECT and part.removesuffix("s") not in NOT_A_SUBJECT))
         if len(parts) < 2:  # one word that names nothing: its full-text hits are noise ("many" -> "all-around")
             return []
         query = " ".join(f'"{part}"' for part in parts)
