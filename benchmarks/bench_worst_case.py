@@ -4,14 +4,15 @@ Run: python benchmarks/bench_worst_case.py [--inputs N] [--seed S] [--slowest K]
 
 1. The fuzzer's generator (tests/fuzz_route.py, fixed seed) makes N inputs; each is routed once on a Router
    with no caches (cache_size=0: no Result cache, no shape plans), and timed.
-2. The K slowest are re-timed R times each, in rounds (every input once per round), so a slow first call
-   that was only a one-time load is not counted, and no input is timed twice in a row. An input's figure is
-   the median of its R times; the slowest, p99 and median over the K inputs are printed, in ms and as a
-   ratio to pint's `ureg.parse_expression('19.2 lb').to('kg')` measured in the same run.
-3. The reproductions of issue 22 are timed the same way, and the first unknown unit on a new Router (after
-   one conversion has loaded pint, as any conversion does), which is not a repeat: on a Router of a process
-   that has met one before, and on the first in a process, which builds the unit spellings every Router
-   with the same units then shares.
+2. The K slowest, issue 22's reproductions and run.py's adversarial inputs (patterns repeated up to the
+   length cap) are re-timed R times each, in rounds (every input once per round), so a slow first call that was only a one-time load is not counted, and between two timings of
+   an input come K others: what the lexicon remembers of its last few typo searches (for the two or three
+   times one query asks about its word) never serves a repeat. An input's figure is the median of its R
+   times; the slowest, p99 and median over the K inputs are printed, in ms and as a ratio to pint's
+   `ureg.parse_expression('19.2 lb').to('kg')` measured in the same run.
+3. The first unknown unit on a new Router (after one conversion has loaded pint, as any conversion does),
+   which is not a repeat: on a Router of a process that has met one before, and on the first in a
+   process, which builds the unit spellings every Router with the same units then shares.
 
 One-time setup is done before timing, by the warm-up the command line's REPL and server run at start
 (cli._warm: pint's registry, the LALR parsers, the glossary and its typo index), then a few queries that
@@ -74,10 +75,16 @@ def main() -> None:
     import pint
 
     sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
     from fuzz_route import mutate, seeds
+    from run import PATTERNS
 
     from queryrouter import Router
     from queryrouter.cli import _warm
+    from queryrouter.router import MAX_QUERY_LENGTH
+
+    adversarial = [(pattern * MAX_QUERY_LENGTH)[:MAX_QUERY_LENGTH] for pattern in PATTERNS]
+    adversarial += ["(" * 140 + "1" + ")" * 140, "5 ft " * 58 + "to cm", "1e99999 kg to g"]
 
     ureg = pint.UnitRegistry()
     pint_s = statistics.median(seconds(lambda: ureg.parse_expression("19.2 lb").to("kg")) for _ in range(2000))
@@ -96,7 +103,10 @@ def main() -> None:
     first = [(seconds(lambda q=q: router.route(q)), q) for q in inputs]
     first.sort(reverse=True)
     slow = [q for _, q in first[: args.slowest]]
-    figures = sorted(zip(retimed(router.route, slow, args.repeat), slow), reverse=True)
+    for query in adversarial:  # not timed: their first route may load a part of a parser
+        router.route(query)
+    times = retimed(router.route, slow + REPRODUCTIONS + adversarial, args.repeat)
+    figures = sorted(zip(times, slow), reverse=True)
     ordered = sorted(t for t, _ in figures)
 
     print(f"pint parse_expression('19.2 lb').to('kg'): {pint_s * 1e6:.1f} µs (median of 2000, {args.clock} clock)")
@@ -108,9 +118,12 @@ def main() -> None:
     for value, query in figures[:5]:
         print(f"    {value * 1e3:7.2f} ms  {query[:70]!r}{'…' if len(query) > 70 else ''} ({len(query)} chars)")
 
-    print("issue 22's reproductions (median of 9, caches off):")
-    for query, value in zip(REPRODUCTIONS, retimed(router.route, REPRODUCTIONS, 9)):
+    print(f"issue 22's reproductions (median of {args.repeat}, re-timed among the slowest):")
+    for query, value in zip(REPRODUCTIONS, times[len(slow):]):
         print(f"  {query!r}: {ms(value)}")
+    worst, query = max(zip(times[len(slow) + len(REPRODUCTIONS):], adversarial))
+    print(f"inputs filled to the {MAX_QUERY_LENGTH}-character cap (run.py's {len(adversarial)} adversarial ones), "
+          f"the slowest: {ms(worst)} {query[:30]!r}…")
     from queryrouter.units import _spelling_table
 
     for first_in_process in (False, True):
