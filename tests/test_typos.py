@@ -36,7 +36,7 @@ def _odd_words() -> list[str]:
     """Words that stress the bitsets: repeated letters past the counted seven, punctuation, digits, spaces,
     non-ASCII characters, one- and two-letter words."""
     return ["e" * 9, "ee" + "x" * 6 + "e", "mississippi", "ebbed", "café", "naïve", "rock 'n' roll", "1st", "a",
-            "ox", "é", "éa", "aé", "ǅabc", "x-ray", "o'clock", "24/7"]
+            "ox", "é", "éa", "aé", "ǅabc", "x-ray", "o'clock", "24/7", "?é", "é?", "why?"]
 
 
 def _mutations(word: str, rng: random.Random) -> str:

@@ -4,7 +4,6 @@ alike."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from itertools import groupby
@@ -46,7 +45,7 @@ class TypoIndex:
 
     Each edit adds or removes at most one letter of the multiset of letters, so a word within `edits` of the
     typed one lacks at most `edits` of its letters, and at most `edits` minus its extra length; counting a
-    letter's first seven copies only, and every non-ASCII character as one, keeps that a bound. The bitsets
+    letter's first seven copies only, and every non-ASCII character as "?", keeps that a bound. The bitsets
     only narrow the search: which words are candidates, and how far they are, is decided on the words."""
 
     def __init__(self, words: Iterable[str]) -> None:
@@ -108,12 +107,12 @@ class _Group:
 
     def starting(self, word: str, same_first: bool) -> int:
         """At least the words that TypoIndex.candidates takes for `word`'s first two characters (more when
-        they are not ASCII: all non-ASCII characters are one here)."""
+        they are not ASCII: all non-ASCII characters are "?" here)."""
         first, second = _ascii(word[:2])
         if same_first:
             return self.first.get(first, 0)
         near = self.first.get(second, 0) | self.second.get(second, 0) | self.second.get(first, 0)
-        return near & ~self.first.get(first, 0) if word[0].isascii() else near
+        return near if _ascii(word[0]) == b"?" else near & ~self.first.get(first, 0)
 
     def close(self, counts: Counter[int], allowed: int) -> int:
         """The words that lack at most `allowed` of the counted characters (a character's first seven copies)."""
@@ -141,11 +140,10 @@ class _Group:
 
 
 def _ascii(text: str) -> bytes:
-    """One byte per character: non-ASCII ones as DEL, which the bitsets then treat as one character."""
-    return (text if text.isascii() else _NON_ASCII.sub("\x7f", text)).encode("ascii")
+    """One byte per character, "?" for a non-ASCII one: the bitsets take them all and "?" for one."""
+    return text.encode("ascii", "replace")
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _DENSE = 256  # a character in at least 1/256 of a column is found by translate, rarer ones one by one
 _ZEROS = b"0" * 256
 
