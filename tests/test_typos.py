@@ -142,3 +142,12 @@ def test_routers_with_the_same_units_share_one_spelling_table(units: Units) -> N
     assert first._pint_names == second._pint_names
     assert first._spellings(plurals=True) is second._spellings(plurals=True)
     assert Units(unit_definitions=["blorf = 3 m"])._spellings() is not first._spellings()
+
+
+def test_the_command_line_warms_the_unit_spellings() -> None:
+    """The REPL and the server build them at start, not on their first unknown unit."""
+    from queryrouter import Router, cli
+
+    router = Router()
+    cli._warm(router)
+    assert router.units._names is not None

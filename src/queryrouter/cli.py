@@ -439,8 +439,9 @@ def _converse(router: Router, read: Callable[[], str], modes: _Modes, preview: s
 
 
 def _warm(router: Router) -> None:
-    """Load pint, the glossary, its typo index and the parts of the parser the usual queries use."""
-    router.units, router.glossary  # noqa: B018 (loaded on first use)
+    """Load pint, the glossary, the indexes of their spellings for typos and the parts of the parser the usual
+    queries use."""
+    router.units.warm()
     if router.glossary.lexicon is not None:
         router.glossary.lexicon.warm()
     for query in ("1 furlong to m", "15 * 3", "define word", "who owns antarctica"):

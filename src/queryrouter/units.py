@@ -268,6 +268,10 @@ class Units:
 
         return correction(word.lower(), self._spellings(plurals=True), unit_name, min(max_edits(word), 1))
 
+    def warm(self) -> None:
+        """Build the spellings a misspelt unit is matched against now, not on the first unknown unit."""
+        self._spellings()
+
     def _spellings(self, plurals: bool = False) -> tuple[str, ...]:
         """The aliases and pint's unit names; with `plurals`, also the names with an s and the prefixed
         names of prefixable units ("millimeters"), which pint reads but which would crowd "did you mean".
