@@ -15,8 +15,8 @@ Run: python benchmarks/bench_worst_case.py [--inputs N] [--seed S] [--slowest K]
    process, which builds the unit spellings every Router with the same units then shares.
 
 One-time setup is done before timing, by the warm-up the command line's REPL and server run at start
-(cli._warm: pint's registry, the LALR parsers, the glossary and its typo index), then a few queries that
-load the rest (the unit spellings a misspelt unit is matched against, which step 3 times on its own).
+(cli._warm: pint's registry, the LALR parsers, the glossary, and the indexes of their spellings that typos
+are matched against), then a few queries with typos.
 
 On a machine other programs keep busy, `--clock cpu` times with this thread's CPU clock instead of the
 wall clock (pint's baseline too), so that waiting for a core is not counted.
