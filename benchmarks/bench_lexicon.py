@@ -45,6 +45,19 @@ def median_seconds(call: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def medians_in_rounds(call: Callable[[str], object], items: list[str], rounds: int) -> list[float]:
+    """Each item's median time over `rounds` rounds, each item once per round: the lexicon remembers its
+    last 16 typo searches (one query asks about its word up to three times), and a timing it served is
+    not a search."""
+    times: list[list[float]] = [[] for _ in items]
+    for _ in range(rounds):
+        for index, item in enumerate(items):
+            start = time.perf_counter()
+            call(item)
+            times[index].append(time.perf_counter() - start)
+    return [statistics.median(each) for each in times]
+
+
 def report(name: str, value: float, unit: str, target: str) -> None:
     print(f"{name:<46} {value:>10.3f} {unit:<3} (target {target})")
 
@@ -80,8 +93,8 @@ def main() -> None:
 
     start = time.perf_counter()
     lex.lookup_word("behemth")
-    report("first typo lookup (builds the length index)", (time.perf_counter() - start) * 1e3, "ms", "one-off")
-    ours = statistics.median(median_seconds(lambda w=w: lex.lookup_word(w), 20) for w in MISSPELLINGS)
+    report("first typo lookup (builds the typo index)", (time.perf_counter() - start) * 1e3, "ms", "one-off")
+    ours = statistics.median(medians_in_rounds(lex.lookup_word, MISSPELLINGS, 20))
 
     from rapidfuzz import fuzz, process
 

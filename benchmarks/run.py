@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_conversion import TEMPLATES, fresh_mix, median_over
-from bench_lexicon import MISSPELLINGS, median_seconds
+from bench_lexicon import MISSPELLINGS, median_seconds, medians_in_rounds
 
 CONVERSIONS = fresh_mix(len(TEMPLATES), seed=1)
 MIXED = [q for q, _, _ in CONVERSIONS] + [
@@ -72,7 +72,7 @@ def main() -> None:
     row("route() median, conversion mix, no caches (the first query of a shape)", cold, theirs, "µs", "-")
     repeat = statistics.median(median_seconds(lambda q=q: cached.route(q), 50) for q, _, _ in CONVERSIONS) * 1e6
     row("route() median, conversion mix, repeated query (result cache)", repeat, theirs, "µs", "-")
-    mixed = statistics.median(median_seconds(lambda q=q: router.route(q), 30) for q in MIXED)
+    mixed = statistics.median(medians_in_rounds(router.route, MIXED, 30))
     row("route() median, mixed intents, no caches vs pint parse_expression+to", mixed * 1e6, theirs, "µs",
         "-")
 
@@ -90,7 +90,7 @@ def main() -> None:
         from rapidfuzz import fuzz, process
 
         keys = [key for (key,) in lexicon._query("SELECT key FROM headword")]
-        typo = statistics.median(median_seconds(lambda w=w: lexicon.lookup_word(w), 20) for w in MISSPELLINGS)
+        typo = statistics.median(medians_in_rounds(lexicon.lookup_word, MISSPELLINGS, 20))
         scan = statistics.median(median_seconds(lambda w=w: process.extractOne(w, keys, scorer=fuzz.ratio), 3)
                                  for w in MISSPELLINGS)
         row(f"misspelled lookup vs full rapidfuzz scan of {len(keys):,} headwords", typo * 1e3, scan * 1e3,
@@ -113,7 +113,7 @@ def main() -> None:
 
     adversarial = [(p * MAX_QUERY_LENGTH)[:MAX_QUERY_LENGTH] for p in PATTERNS]
     adversarial += ["(" * 140 + "1" + ")" * 140, "5 ft " * 58 + "to cm", "1e99999 kg to g"]
-    worst = max((median_seconds(lambda q=q: router.route(q), 5), q) for q in adversarial)
+    worst = max(zip(medians_in_rounds(router.route, adversarial, 5), adversarial))
     typical = mixed
     row("worst adversarial route() vs typical route()", worst[0] * 1e3, typical * 1e3, "ms", "≤ 5 ms")
     print(f"\nworst adversarial input: {worst[1][:40]!r}… ({len(worst[1])} chars)")

@@ -108,8 +108,9 @@ def test_batch_keeps_every_line_in_order_and_reports_bad_ones() -> None:
 
 def test_batch_records_are_the_libraries_results_as_json() -> None:
     """Byte for byte, whether a line's shape has a plan (its record written straight from the plan) or not."""
-    queries = ([f"{n}.50 lbs to kg" for n in range(12)] + ["5 ft 3 in to cm", "6 ft 11.999 in to cm", "0 mpg to l/100km",
-               "1 mpg to l/100km", "3 cups to ml", "2 cups to ml", "15% of 80", "25% of 60", "behemoth definition"])
+    queries = ([f"{n}.50 lbs to kg" for n in range(12)] + ["5 ft 3 in to cm", "6 ft 11.999 in to cm",
+               "0 mpg to l/100km", "1 mpg to l/100km", "3 cups to ml", "2 cups to ml", "15% of 80", "25% of 60",
+               "behemoth definition"])
     done = run(stdin="\n".join(queries).encode())
     router = Router()
     expected = [f'{{"line": {n}, {router.route(query).to_json()[1:]}' for n, query in enumerate(queries, 1)]
@@ -383,8 +384,7 @@ def _read_until(fd: int, marker: str | None, timeout: float = 30.0) -> str:
 
 
 def test_the_history_is_saved_when_the_prompt_loop_fails(monkeypatch: pytest.MonkeyPatch) -> None:
-    from queryrouter import Router
-    from queryrouter import cli
+    from queryrouter import Router, cli
 
     lines, saved = iter(["1 m to cm"]), []
 

@@ -398,7 +398,7 @@ def _set_death_signal() -> bool:
     import signal
 
     try:
-        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+        return bool(ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0)
     except (OSError, AttributeError):
         return False
 
@@ -493,8 +493,11 @@ def _converse(router: Router, read: Callable[[], str], modes: _Modes, preview: s
 
 
 def _warm(router: Router) -> None:
-    """Load pint, the glossary and the parts of the parser the usual queries use."""
-    router.units, router.glossary  # noqa: B018 (loaded on first use)
+    """Load pint, the glossary, the indexes of their spellings for typos and the parts of the parser the usual
+    queries use."""
+    router.units.warm()
+    if router.glossary.lexicon is not None:
+        router.glossary.lexicon.warm()
     for query in ("1 furlong to m", "15 * 3", "define word", "who owns antarctica"):
         router.route(query)
 

@@ -7,8 +7,9 @@ memory flat however many threads ask.
 
 Word lookup goes exact key -> inflection (WordNet's exception lists and suffix rules, as its "morphy"
 does) -> typo tolerance (Damerau/OSA edits that scale with word length, candidates prefiltered by
-first/second letter and length). When the typo search cannot tell two words apart it returns None
-rather than quietly defining a different word; ``suggest`` then offers the candidates.
+first/second letter, length and the letters they hold: typos.TypoIndex). When the typo search cannot tell
+two words apart it returns None rather than quietly defining a different word; ``suggest`` then offers the
+candidates.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .result import Sense
-from .typos import correction, max_edits, may_be_misspelt
+from .typos import TypoIndex, correction, max_edits, may_be_misspelt
 
 SCHEMA_VERSION = 2  # 2: adjective 'similar to' links (table similar)
 """The schema this module reads; scripts/build_glossary.py writes this same number into ``meta``."""
@@ -102,6 +103,9 @@ ABBREVIATIONS = {"st": "saint", "mt": "mount", "ft": "fort", "uk": "united kingd
                  "ww1": "world war i", "wwi": "world war i", "ww2": "world war ii", "wwii": "world war ii"}
 SUMMARY_CHARS = 300
 FTS_LIMIT = 10
+# At most this many definitions may hold every word of a full-text search: bm25 ranks each of them (about
+# 5 µs a row), and words that more definitions share ("united" and "states": 2,671) pick out none of them.
+FTS_MOST = 200
 
 # WordNet's morphy suffix rules: (inflected ending, base ending) per part of speech.
 SUFFIX_RULES: tuple[tuple[str, str, str], ...] = (
@@ -185,7 +189,10 @@ class Lexicon:
         self._path = Path(path) if path is not None else DEFAULT_PATH
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
-        self._buckets: dict[tuple[str, int, int], list[str]] | None = None
+        self._typos: TypoIndex | None = None
+        # A query asks about its word up to three times (a definition's lookup and suggestions, then a topic's
+        # suggestions): the last few typo searches are remembered, not more, as the words come from users.
+        self._recent_typos = lru_cache(maxsize=16)(self._search_typos)
         self._places: list[str] | None = None
 
     # --- plumbing ------------------------------------------------------------------------------
@@ -324,59 +331,49 @@ class Lexicon:
         assert entry is not None
         return WordMatch(entry, word, "fuzzy", round(fuzz.ratio(key, best.key), 1))
 
-    def _typo_candidates(self, key: str, floor: int = 0) -> list[_Candidate]:
+    def _typo_candidates(self, key: str, floor: int = 0) -> tuple[_Candidate, ...]:
         """Headwords within the allowed edits (at least ``floor``) of the key or of one of its
         suffix-stripped stems, closest and most frequent first."""
+        return self._recent_typos(key, floor)
+
+    def _search_typos(self, key: str, floor: int) -> tuple[_Candidate, ...]:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
+        index = self._typo_index()
         best: dict[str, tuple[int, bool]] = {}  # headword -> (distance, reached via a stem)
         for probe in _unique([key, *self._stems(key)]):
             limit = max(max_edits(probe), floor)
             if limit == 0 or len(probe) < 2:
                 continue
+            close = index.close(probe, limit)
             for same_first in (True, False):
                 for hit, distance, _ in process.extract(
-                    probe, self._candidates(probe, limit, same_first), scorer=OSA.distance, score_cutoff=limit, limit=None
+                    probe, index.candidates(probe, close, same_first), scorer=OSA.distance, score_cutoff=limit,
+                    limit=None,
                 ):
                     best[hit] = min((distance, probe != key), best.get(hit, (distance, probe != key)))
                 if best and min(d for d, _ in best.values()) <= 1:
                     break  # nothing outside the first-letter bucket can beat one edit
         freq = self._frequencies(best)
         found = [_Candidate(k, d, freq[k], stem) for k, (d, stem) in best.items()]
-        return sorted(found, key=lambda c: (c.rank, -c.freq, c.key))
+        return tuple(sorted(found, key=lambda c: (c.rank, -c.freq, c.key)))
 
     def _stems(self, key: str) -> list[str]:
         """Suffix-stripped forms of a (possibly misspelled) word, whether or not they are headwords."""
         return [key[: -len(ending)] + replacement for _, ending, replacement in SUFFIX_RULES
                 if key.endswith(ending) and len(key) > len(ending) + 3]
 
-    def _candidates(self, key: str, spread: int, same_first: bool) -> list[str]:
-        """Headwords of similar length that could be the key with a typo: those sharing its first
-        letter (typo later in the word), or else those related to it through the first two letters
-        (typo at the start: insertion, substitution, deletion or swap)."""
-        buckets = self._length_buckets()
-        first, second = key[0], key[1]
-        wanted = [(first, 0)] if same_first else [(second, 0), (second, 1), (first, 1)]
-        return [
-            k
-            for letter, position in _unique(wanted)
-            for length in range(len(key) - spread, len(key) + spread + 1)
-            for k in buckets.get((letter, position, length), ())
-            if same_first or k[0] != first
-        ]
+    def warm(self) -> None:
+        """Build the typo index now (0.3 s or so) rather than on the first misspelt word."""
+        self._typo_index()
 
-    def _length_buckets(self) -> dict[tuple[str, int, int], list[str]]:
-        """(letter, position 0|1, length) -> headword keys; built once, on the first typo lookup."""
+    def _typo_index(self) -> TypoIndex:
+        """The headwords indexed for typo search; built once, by warm() or on the first typo lookup."""
         with self._lock:
-            if self._buckets is None:
-                buckets: dict[tuple[str, int, int], list[str]] = defaultdict(list)
-                for (key,) in self._connection().execute("SELECT key FROM headword ORDER BY key"):
-                    buckets[(key[0], 0, len(key))].append(key)
-                    if len(key) > 1:
-                        buckets[(key[1], 1, len(key))].append(key)
-                self._buckets = dict(buckets)
-            return self._buckets
+            if self._typos is None:
+                self._typos = TypoIndex(key for (key,) in self._connection().execute("SELECT key FROM headword"))
+            return self._typos
 
     def _frequencies(self, keys: Iterable[str]) -> dict[str, int]:
         keys = list(keys)
@@ -440,7 +437,8 @@ class Lexicon:
     def _place_names(self) -> list[str]:
         """The Factbook's one-word names, loaded once per Lexicon."""
         if self._places is None:
-            self._places = [key for (key,) in self._query("SELECT DISTINCT key FROM entity_name WHERE key NOT LIKE '% %'")]
+            one_word = "SELECT DISTINCT key FROM entity_name WHERE key NOT LIKE '% %'"
+            self._places = [key for (key,) in self._query(one_word)]
         return self._places
 
     def _named_matches(self, tokens: list[str], content: list[str], facet: str | None,
@@ -450,14 +448,17 @@ class Lexicon:
         "roman empire"), except that a Factbook entity inside a WordNet name still counts."""
         found: list[TopicMatch] = []
         named: list[tuple[int, int]] = []
-        for lookup in (lambda span, coverage: self._entity_topics(span, coverage, facet),
-                       lambda span, coverage: self._headword_topics(span, coverage, person)):
+        spans = [(start, end, " ".join(tokens[start:end])) for start, end in _spans(len(tokens))]
+        lookups: tuple[Callable[[str, float], list[TopicMatch]], ...] = (
+            lambda span, coverage: self._entity_topics(span, coverage, facet),
+            lambda span, coverage: self._headword_topics(span, coverage, person))
+        for lookup, known in zip(lookups, self._names_among({key for _, _, key in spans})):
             tried: set[str] = set()  # a repeated phrase is looked up once: its longest-first use already counts
-            for start, end in _spans(len(tokens)):
+            for start, end, key in spans:
+                if key not in known or key in tried:  # not a name: its lookup would find nothing
+                    continue
                 words = [t for t in tokens[start:end] if t in content]
-                key = " ".join(tokens[start:end])
-                if not words or key in tried or any(s <= start and end <= e and (s, e) != (start, end)
-                                                    for s, e in named):
+                if not words or any(s <= start and end <= e and (s, e) != (start, end) for s, e in named):
                     continue
                 tried.add(key)
                 matches = lookup(key, len(words) / len(content))
@@ -465,6 +466,24 @@ class Lexicon:
                     named.append((start, end))
                     found += matches
         return found
+
+    def _names_among(self, keys: set[str]) -> tuple[set[str], set[str]]:
+        """Those of `keys` that are a Factbook name, and those that are a headword or the plural of a headword
+        of several words: a query for each kind, not one per key, as a long subject has a few hundred spans."""
+        nouns = {last: [base for base, pos in self._base_forms(last) if pos == "noun"]
+                 for last in {key.rpartition(" ")[2] for key in keys if " " in key}}
+        plurals = {key: {f"{head} {base}" for base in nouns[last]}
+                   for key in keys for head, _, last in [key.rpartition(" ")] if head}
+        places = self._present("entity_name", keys)
+        headwords = self._present("headword", keys.union(*plurals.values()))
+        return places, {key for key in keys if key in headwords or not headwords.isdisjoint(plurals.get(key, ()))}
+
+    def _present(self, table: str, keys: set[str]) -> set[str]:
+        """Those of `keys` that are a key of `table`."""
+        if not keys:
+            return set()
+        marks = ",".join("?" * len(keys))
+        return {key for (key,) in self._query(f"SELECT key FROM {table} WHERE key IN ({marks})", list(keys))}
 
     def _entity_topics(self, key: str, coverage: float, facet: str | None) -> list[TopicMatch]:
         """Factbook entities with this name, answering the facet when they have its fields."""
@@ -546,12 +565,17 @@ class Lexicon:
         world" finds the Sahara. Factbook facts are not searched this way: a country whose flag is "sky
         blue" or whose text mentions "weather" and "today" is not what such a question is about."""
         # One FTS token per quoted term: the index keeps no positions, so "can't" or "1.2" as a phrase fails.
-        # Numbers and one- or two-letter fragments match thousands of rows and mean nothing on their own.
+        # Numbers, one- or two-letter fragments and stop words ("ᮮthe", or "ofs", which the stemming index reads
+        # as "of") match thousands of rows, mean nothing on their own, and cost milliseconds to rank.
         parts = list(dict.fromkeys(part for t in content for part in _fts_terms(t)
-                                   if len(part) > 2 and not part.isdigit()))
+                                   if len(part) > 2 and not part.isdigit()
+                                   and part not in NOT_A_SUBJECT and part.removesuffix("s") not in NOT_A_SUBJECT))
         if len(parts) < 2:  # one word that names nothing: its full-text hits are noise ("many" -> "all-around")
             return []
         query = " ".join(f'"{part}"' for part in parts)
+        if len(self._query("SELECT rowid FROM definition_fts WHERE definition_fts MATCH ? LIMIT ?",
+                           (query, FTS_MOST + 1))) > FTS_MOST:
+            return []
         definitions = self._query(
             """SELECT (SELECT display FROM member WHERE synset_id = sy.id AND position = 0), sy.definition,
                       bm25(definition_fts)

@@ -31,6 +31,10 @@ from .private_files import UnsafePath, check_owned, private_folder  # only os an
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a one-shot run imports this module
 if TYPE_CHECKING:
     import _socket
+    import socket
+    from typing import Any
+
+    Request = socket.socket | tuple[bytes, socket.socket]  # what socketserver hands a request handler
 
 Answer = Callable[[str, bool, bool], "tuple[int, str]"]
 """(query, as JSON, explained) -> (exit status, text to print): what the server runs for each request."""
@@ -242,20 +246,20 @@ def serve(path: str, answer: Answer, ready: Callable[[], None] = lambda: None) -
         daemon_threads = True
         request_queue_size = 128  # socketserver's 5 turns away a burst of clients (a connect fails at once)
 
-        def process_request(self, request: _socket.socket, client_address: object) -> None:
+        def process_request(self, request: Request, client_address: Any) -> None:
             if not slots.acquire(timeout=BUSY_WAIT):
                 _log(f"busy: {MAX_CONNECTIONS} requests at once, one more turned away")
                 self.shutdown_request(request)  # the client gets no reply and answers alone
                 return
             try:
-                super().process_request(request, client_address)  # type: ignore[arg-type]
+                super().process_request(request, client_address)
             except BaseException:
                 slots.release()
                 raise
 
-        def process_request_thread(self, request: _socket.socket, client_address: object) -> None:
+        def process_request_thread(self, request: Request, client_address: Any) -> None:
             try:
-                super().process_request_thread(request, client_address)  # type: ignore[arg-type]
+                super().process_request_thread(request, client_address)
             finally:
                 slots.release()
 

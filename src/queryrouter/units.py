@@ -7,7 +7,6 @@ names, and only the trusted expressions in data/unit_aliases.toml go through pin
 from __future__ import annotations
 
 import os
-
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -18,7 +17,6 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
 from .typos import correction, max_edits
-
 
 if TYPE_CHECKING:
     import pint
@@ -63,7 +61,7 @@ def _load_aliases() -> dict[str, Any]:
         return tomllib.load(handle)
 
 
-def _default_registry() -> pint.UnitRegistry:
+def _default_registry() -> pint.UnitRegistry[Any]:
     """pint's registry, from pint's own disk cache of its parsed definitions (pickles: about 15 ms instead
     of 100 ms) when it can keep one in a folder of ours alone, never in pint's default folder, which pint
     does not check; an unsafe, unwritable or damaged cache only costs the slow build."""
@@ -74,14 +72,25 @@ def _default_registry() -> pint.UnitRegistry:
     try:
         folder = private_folder(os.path.join(private_folder(cache_root()), "pint"))
         return pint.UnitRegistry(cache_folder=folder)
-    except Exception:  # noqa: BLE001 - any cache failure: build from the definitions instead
+    except Exception:
         return pint.UnitRegistry()
+
+
+@lru_cache(maxsize=4)
+def _spelling_table(aliases: frozenset[str], pint_names: frozenset[str], prefixable: frozenset[str],
+                    prefixes: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Units._spellings for these names, built once per process (every Router with the stock units shares
+    it), in one sort of a list made of sorted runs, which Timsort merges cheaply."""
+    names = sorted(aliases | pint_names)
+    prefixed = [prefix + name for prefix in prefixes for name in sorted(prefixable)]
+    plural = [f"{word}s" for run in (sorted(pint_names), prefixed) for word in run]
+    return tuple(names), tuple(dict.fromkeys(sorted(names + prefixed + plural)))
 
 
 class Units:
     """A pint registry with search-word aliases; built once per Router, safe to share between threads."""
 
-    def __init__(self, registry: pint.UnitRegistry | None = None, unit_definitions: Iterable[str] = (),
+    def __init__(self, registry: pint.UnitRegistry[Any] | None = None, unit_definitions: Iterable[str] = (),
                  volume_system: str = "us") -> None:
         import pint
 
@@ -110,7 +119,7 @@ class Units:
         self._resolved = lru_cache(MAX_CACHED)(self._resolve)
         self._lines = lru_cache(MAX_CACHED)(self._affine)
         self._profiles = lru_cache(MAX_CACHED)(self._profile)
-        self._names: tuple[list[str], list[str]] | None = None
+        self._names: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self._pint_names = frozenset(self.registry)  # before any query adds prefixed units to the registry
         self.us_cup = self.registry.Unit("cup")
         self.celsius, self.fahrenheit = self.registry.Unit("degree_Celsius"), self.registry.Unit("degree_Fahrenheit")
@@ -159,7 +168,7 @@ class Units:
         over, under = self.lookup(top), self.lookup(bottom)
         if over is None or under is None:
             return None
-        return over / under
+        return cast("pint.Unit", over / under)
 
     def _power(self, words: tuple[str, ...]) -> pint.Unit | None:
         """An area or volume spelled with a power word or suffix around a length ("square cm", "yd3",
@@ -263,32 +272,34 @@ class Units:
 
         return correction(word.lower(), self._spellings(plurals=True), unit_name, min(max_edits(word), 1))
 
-    def _spellings(self, plurals: bool = False) -> list[str]:
+    def warm(self) -> None:
+        """Build the spellings a misspelt unit is matched against now, not on the first unknown unit."""
+        self._spellings()
+
+    def _spellings(self, plurals: bool = False) -> tuple[str, ...]:
         """The aliases and pint's unit names; with `plurals`, also the names with an s and the prefixed
         names of prefixable units ("millimeters"), which pint reads but which would crowd "did you mean".
 
         pint's names are those it had when this Units was built: iterating the registry later would also
         give the prefixed units earlier queries parsed, and answers must not depend on earlier queries."""
-        if self._names is None:
-            names = set(self._aliases) | self._pint_names
-            prefixes = [prefix for prefix in self.registry._prefixes if len(prefix) > 2]  # "milli", not "m"
-            prefixed = {f"{prefix}{name}" for name in self._pint_names for prefix in prefixes
-                        if self.registry.get_name(name) in self._prefixable}
-            words = self._pint_names | prefixed
-            self._names = sorted(names), sorted(names | prefixed | {f"{word}s" for word in words})
+        if self._names is None:  # on the first unknown unit, so on a query's time: see _spelling_table
+            prefixes = tuple(sorted(prefix for prefix in self.registry._prefixes if len(prefix) > 2))  # not "m"
+            prefixable = frozenset(name for name in self._pint_names
+                                   if self.registry.get_name(name) in self._prefixable)
+            self._names = _spelling_table(frozenset(self._aliases), self._pint_names, prefixable, prefixes)
         return self._names[plurals]
 
     def is_temperature(self, unit: pint.Unit) -> bool:
-        return self.kind(unit) == self._temperature_kind
+        return bool(self.kind(unit) == self._temperature_kind)
 
     def is_volume(self, unit: pint.Unit) -> bool:
-        return self.kind(unit) == self._volume
+        return bool(self.kind(unit) == self._volume)
 
     def is_mass(self, unit: pint.Unit) -> bool:
-        return self.kind(unit) == self._mass
+        return bool(self.kind(unit) == self._mass)
 
     def is_length(self, unit: pint.Unit) -> bool:
-        return self.kind(unit) == self._length
+        return bool(self.kind(unit) == self._length)
 
     def compatible(self, source: pint.Unit, target: pint.Unit) -> bool:
         """Whether `source` converts to `target`: the same dimensions, and not a temperature difference
