@@ -204,8 +204,7 @@ def _serve(args: Options) -> int:
     if args.query:
         _parser().error("--serve takes no query: other runs of queryrouter send theirs")
     path = _address(args)
-    claim(path)  # before loading: a refusal comes at once, and the cache folder (the fallback) is 0700
-    # before the plan store keeps plans in it
+    claim(path)  # first: a refusal comes at once, and the fallback cache folder is 0700 before plans go in
     router = _router(args)
     _warm(router)
     served = serve(path, partial(_reply, router), ready=lambda: print(
