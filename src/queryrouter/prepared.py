@@ -77,9 +77,10 @@ class Reading:
     substance: str  # " flour" when a density turns mass into volume, else ""
 
     def total(self, numbers: Sequence[float], shown: Sequence[str]) -> float:
+        if len(self.legs) == 1:  # most conversions: no lists (this runs per batch line)
+            leg = self.legs[0]
+            return settle(leg.apply(numbers[0], shown[0], self.goal_symbol), abs(leg.offset))
         amounts = [leg.apply(n, s, self.goal_symbol) for leg, n, s in zip(self.legs, numbers, shown, strict=True)]
-        if len(amounts) == 1:
-            return settle(amounts[0], abs(self.legs[0].offset))
         return settle(sum(amounts), max(*map(abs, amounts), *[abs(leg.offset) for leg in self.legs]))
 
     def source_text(self, shown: Sequence[str]) -> str:

@@ -69,7 +69,9 @@ class FastPath:
         seen = shape(query) if len(query) <= self._max_length else None
         if seen is None:
             return None, None
-        plan = self._known(seen)
+        plan = self._plans.get(seen.key, _UNSEEN)  # the usual case, without a call
+        if plan is _UNSEEN:
+            plan = self._known(seen)
         if plan is _UNSEEN:
             return seen, None
         if plan is not None and len(query) + plan.growth <= self._max_length:
