@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import re
 from json.encoder import encode_basestring as _quote  # a str as JSON, not escaped to ASCII
+from operator import itemgetter
 
 from ..formatting import format_number
-from ..prepared import Prepared, shown_typed
+from ..prepared import Prepared, Refusal, shown_typed
 
 # A marker is NUL, a name, NUL: JSON writes NUL as \u0000, which no other text of a Result holds. A name
 # starting "v" is a whole JSON value, quotes and all (the query, a float); "t", text inside a string.
@@ -34,10 +35,10 @@ class RecordTemplate:
                                  _mark("ttotal"), (), others)
         pieces = _MARKERS.split(marked.to_json())  # text, value name or None, text name or None, text, ...
         order = ["vquery", "vnumber", "vtotal", "tshown", "ttotal", *[f"t{i}" for i in range(len(others))]]
-        literal = [text.replace("{", "{{").replace("}", "}}") for text in pieces[0::3]]
-        slots = [f"{{{order.index(value or name)}}}" for value, name in zip(pieces[1::3], pieces[2::3])]
-        self.layout = literal[0] + "".join(slot + text for slot, text in zip(slots, literal[1:]))
-        """The record as a str.format template: one C call fills every slot."""
+        self.layout = "%s".join(text.replace("%", "%%") for text in pieces[0::3])
+        """The record as a %-format template: one C call fills every slot."""
+        self.pick = itemgetter(*[order.index(value or name) for value, name in zip(pieces[1::3], pieces[2::3])])
+        """The values in the order of the slots, from (query, number, total, shown, total shown, others)."""
 
     @staticmethod
     def fits(prepared: Prepared) -> bool:
@@ -48,10 +49,12 @@ class RecordTemplate:
     def record(self, original: str, typed: str) -> str | None:
         """The record for the amount `typed`; None when a reading refuses it or the total is not finite
         (below absolute zero, too large), which the plan's answer then says."""
-        number = float(typed)
-        prepared = self.prepared
-        total = prepared.reading.total_or_none((number,), (typed,))
-        if total is None or not math.isfinite(total):
+        number, prepared = float(typed), self.prepared
+        try:
+            total = prepared.reading.total((number,), (typed,))
+        except Refusal:
+            return None
+        if not math.isfinite(total):
             return None
         others = []
         for other in prepared.alternatives:
@@ -59,5 +62,6 @@ class RecordTemplate:
             if found is None or not math.isfinite(found):
                 return None
             others.append(format_number(found))
-        return self.layout.format(_quote(original), repr(number), repr(total), shown_typed(typed),
-                                  format_number(total), *others)
+        filled: tuple[str, ...] = self.pick((_quote(original), repr(number), repr(total), shown_typed(typed),
+                                             format_number(total), *others))
+        return self.layout % filled
