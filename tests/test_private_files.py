@@ -99,3 +99,27 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     with pytest.raises(OSError):  # renaming a file over a folder fails after the write
         write_private(str(target), b"x")
     assert sorted(os.listdir(tmp_path)) == ["dir-target"]
+
+
+def test_a_file_the_user_named_may_be_a_link_or_anyones_but_not_a_fifo(tmp_path: Path) -> None:
+    from queryrouter.private_files import read_regular
+
+    (tmp_path / "real").write_bytes(b"{}")
+    (tmp_path / "real").chmod(0o666)
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    assert read_regular(str(tmp_path / "link"), 10) == b"{}"
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(UnsafePath, match="not a regular file"):
+        read_regular(str(tmp_path / "fifo"), 10)
+
+
+def test_checking_a_folder_changes_nothing(tmp_path: Path) -> None:
+    from queryrouter.private_files import check_folder
+
+    folder = tmp_path / "old"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    assert stat.S_IMODE(check_folder(str(folder)).st_mode) == 0o755  # a client reports it; it does not fix it
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+    with pytest.raises(FileNotFoundError):
+        check_folder(str(tmp_path / "missing"))

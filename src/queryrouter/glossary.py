@@ -238,26 +238,14 @@ def _default_glossary() -> Glossary:
 def _read_capped(name: str) -> bytes:
     """The file's bytes, counted while reading (a file that grows, or a link to /dev/zero, stops at the
     cap); anything but a regular file (a FIFO would wait for a writer) is refused."""
-    import stat
+    from .private_files import UnsafePath, read_regular
 
     try:
-        handle = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return read_regular(name, MAX_FILE_BYTES)
+    except UnsafePath as error:  # its text names the path: the message says the rest
+        raise GlossaryFormatError(name, str(error).removeprefix(f"{name}: ")) from None
     except OSError as error:
         raise GlossaryFormatError(name, f"cannot read: {error.strerror}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            raise GlossaryFormatError(name, "not a regular file")
-        parts, size = [], 0
-        while size <= MAX_FILE_BYTES and (part := os.read(handle, 1 << 20)):
-            parts.append(part)
-            size += len(part)
-    except OSError as error:
-        raise GlossaryFormatError(name, f"cannot read: {error.strerror}") from None
-    finally:
-        os.close(handle)
-    if size > MAX_FILE_BYTES:
-        raise GlossaryFormatError(name, f"file is larger than {MAX_FILE_BYTES} bytes")
-    return b"".join(parts)
 
 
 def _deepest_line(text: str, limit: int = 100) -> int | None:

@@ -24,6 +24,8 @@ _lock = allocate_lock()
 
 _built: Lark | None = None
 
+PARSERS = "parsers"
+"""The folder of built parsers in the user's cache folder."""
 PARSER_LIMIT = 16 << 20
 """The most bytes of a stored parser read: the built one is about 110 kB."""
 
@@ -52,21 +54,17 @@ def _load_or_build(folder: str) -> Lark:
 
     from lark import Lark
 
-    from .private_files import private_folder, read_private, write_private
+    from .private_files import private_cache, read_private, write_private
 
     file: str | None = cache_file(folder)
     try:
-        parsers = os.path.dirname(cache_file(folder))
-        private_folder(os.path.dirname(parsers))  # the user's queryrouter cache, then its parsers
-        private_folder(parsers)
+        private_cache(PARSERS)
     except OSError:  # UnsafePath, or no home to keep a cache in
         file = None
     if file is not None:
         try:
             return Lark.load(io.BytesIO(read_private(file, PARSER_LIMIT)))
-        except FileNotFoundError:
-            pass
-        except Exception:
+        except Exception:  # missing, not ours alone, or damaged: built again and replaced
             pass
     built = Lark.open(os.path.join(folder, "query.lark"), parser="lalr", lexer="contextual",
                       start=list(INTENT_ORDER), maybe_placeholders=False)
@@ -95,7 +93,7 @@ def cache_file(folder: str) -> str:
     files = [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith(".lark")]
     grammars = content_hash(files)
     version = f"{lark_version}-{sys.version_info[0]}.{sys.version_info[1]}"
-    return os.path.join(cache_root(), "parsers", f"lark-{version}-{grammars}.pickle")
+    return os.path.join(cache_root(), PARSERS, f"lark-{version}-{grammars}.pickle")
 
 
 def parse(text: str, intent: str) -> Tree[Token] | None:

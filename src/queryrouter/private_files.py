@@ -55,24 +55,43 @@ def private_folder(path: str) -> str:
         os.makedirs(path, mode=0o700)
     except FileExistsError:
         pass
+    if check_folder(path).st_mode & 0o077:
+        os.chmod(path, 0o700)
+    return path
+
+
+def private_cache(name: str) -> str:
+    """The folder `name` in this user's cache folder, both private (made or checked: private_folder)."""
+    return private_folder(os.path.join(private_folder(cache_root()), name))
+
+
+def check_folder(path: str) -> os.stat_result:
+    """lstat of `path`, which must be a real folder (not a link) of ours that no other user may write;
+    UnsafePath otherwise. Nothing is made or changed: a client checks with this before trusting a folder."""
     info = os.lstat(path)
     if not stat.S_ISDIR(info.st_mode):
         raise UnsafePath(f"{path}: not a folder (a link or a file stands there)")
     check_owned(path, info, "folder")
-    if info.st_mode & 0o077:
-        os.chmod(path, 0o700)
-    return path
+    return info
 
 
 def read_private(path: str, limit: int) -> bytes:
     """The bytes of `path`, which must be a regular file of ours (a link, FIFO, device or another user's
     file raises UnsafePath) of at most `limit` bytes, counted while reading, not trusted from stat."""
-    handle = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC)
+    return read_regular(path, limit, private=True)
+
+
+def read_regular(path: str, limit: int, private: bool = False) -> bytes:
+    """The bytes of the regular file `path` (a FIFO or device raises UnsafePath, never waits or reads
+    forever), at most `limit` of them, counted while reading. `private`: also not a link, and ours alone
+    (read_private); without it, a file the user named, a link to one included, whoever owns it."""
+    handle = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC | (_NOFOLLOW if private else 0))
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
             raise UnsafePath(f"{path}: not a regular file")
-        check_owned(path, info, "file")
+        if private:
+            check_owned(path, info, "file")
         parts, size = [], 0
         while size <= limit and (part := os.read(handle, min(1 << 20, limit + 1 - size))):
             parts.append(part)

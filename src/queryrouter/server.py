@@ -26,7 +26,12 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
-from .private_files import UnsafePath, check_owned, private_folder  # only os and stat: a one-shot run has them
+from .private_files import (  # only os and stat: a one-shot run has them
+    UnsafePath,
+    check_folder,
+    check_owned,
+    private_folder,
+)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a one-shot run imports this module
 if TYPE_CHECKING:
@@ -130,10 +135,7 @@ def check_socket(path: str) -> None:
     """Raise UnsafePath unless `path` is a socket of ours, mode 0600, in a folder of ours that only we may
     use, as lstat sees them: a link is never followed, and what another user put there never trusted."""
     folder = os.path.dirname(path)
-    info = os.lstat(folder)
-    if not stat.S_ISDIR(info.st_mode):
-        raise UnsafePath(f"{folder}: not a folder (a link or a file stands there)")
-    check_owned(folder, info, "folder")
+    info = check_folder(folder)
     if info.st_mode & 0o077:
         raise UnsafePath(f"{folder}: other users may enter the folder (mode {stat.S_IMODE(info.st_mode):o})")
     info = os.lstat(path)

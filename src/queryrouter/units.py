@@ -6,7 +6,6 @@ names, and only the trusted expressions in data/unit_aliases.toml go through pin
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -67,11 +66,10 @@ def _default_registry() -> pint.UnitRegistry[Any]:
     does not check; an unsafe, unwritable or damaged cache only costs the slow build."""
     import pint
 
-    from .private_files import cache_root, private_folder
+    from .private_files import private_cache
 
     try:
-        folder = private_folder(os.path.join(private_folder(cache_root()), "pint"))
-        return pint.UnitRegistry(cache_folder=folder)
+        return pint.UnitRegistry(cache_folder=private_cache("pint"))
     except Exception:
         return pint.UnitRegistry()
 

@@ -53,6 +53,11 @@ class Plan:
         """The decision without its amounts, as JSON."""
         raise NotImplementedError
 
+    @classmethod
+    def read(cls, text: str, growth: int) -> Plan:
+        """The plan that to_json wrote as `text`."""
+        raise NotImplementedError
+
     def record(self, original: str, seen: Shape) -> tuple[bool, str]:
         """Whether answer(original, seen) answers, and its Result's JSON: what a batch writes for the line."""
         result = self.answer(original, seen)
@@ -85,6 +90,10 @@ class ConversionPlan(Plan):
 
         return RecordTemplate(self.decision) if RecordTemplate.fits(self.decision) else None
 
+    @classmethod
+    def read(cls, text: str, growth: int) -> Plan:
+        return cls(_conversion(text), growth)
+
     def to_json(self) -> str:
         """Floats keep every bit: JSON writes their repr."""
         data = as_dict(self.decision)
@@ -105,6 +114,10 @@ class CalculationPlan(Plan):
         unsigned = seen.unsigned()
         return self.decision.apply(original, unsigned.values(), unsigned.numbers)  # amounts shown as typed
 
+    @classmethod
+    def read(cls, text: str, growth: int) -> Plan:
+        return cls(_calculation(text), growth)
+
     def to_json(self) -> str:
         request = self.decision.request
         return json.dumps({"node": _tree(request.node), "form": request.form,
@@ -113,18 +126,19 @@ class CalculationPlan(Plan):
                           ensure_ascii=False)
 
 
+_KINDS: dict[str, type[Plan]] = {plan.kind: plan for plan in (ConversionPlan, CalculationPlan)}
+
+
 def plan(decision: Prepared | PreparedCalculation, growth: int) -> Plan:
     """The plan of the kind that applies `decision`."""
-    return (CalculationPlan if decision.KIND == "calculation" else ConversionPlan)(decision, growth)
+    return _KINDS[decision.KIND](decision, growth)
 
 
 def from_json(kind: str, text: str, growth: int) -> Plan:
     """The inverse of Plan.to_json for a plan of `kind`."""
-    if kind == "conversion":
-        return ConversionPlan(_conversion(text), growth)
-    if kind == "calculation":
-        return CalculationPlan(_calculation(text), growth)
-    raise ValueError(f"a plan of unknown kind {kind!r}")
+    if kind not in _KINDS:
+        raise ValueError(f"a plan of unknown kind {kind!r}")
+    return _KINDS[kind].read(text, growth)
 
 
 def _conversion(text: str) -> Prepared:
