@@ -184,7 +184,7 @@ class Router:
         return self._decide(query).result
 
     def _decide(self, query: str, trace: list[Step] | None = None) -> Decision:
-        """The core: the Result for `query` and how it was decided (see fastpath.Decision); `trace`, when
+        """The core: the Result for `query` and how it was decided (decision.py); `trace`, when
         given, collects each intent tried, for explain()."""
         if len(query) > self.max_length:
             return Decision(Result.failure(query, "none", Status.TOO_LONG,
