@@ -15,6 +15,7 @@ from .paths import grammar_dir
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
     from lark import Lark, Token, Tree
+    from lark.lexer import TerminalDef
 
 INTENT_ORDER = ("calculation", "conversion", "definition", "topic")
 """The start rules of query.lark, in the order the router tries them."""
@@ -67,7 +68,7 @@ def _load_or_build(folder: str) -> Lark:
         except Exception:  # missing, not ours alone, or damaged: built again and replaced
             pass
     built = Lark.open(os.path.join(folder, "query.lark"), parser="lalr", lexer="contextual",
-                      start=list(INTENT_ORDER), maybe_placeholders=False)
+                      start=list(INTENT_ORDER), maybe_placeholders=False, edit_terminals=_from_vocabulary)
     if file is not None:
         stored = io.BytesIO()
         built.save(stored)
@@ -78,9 +79,25 @@ def _load_or_build(folder: str) -> Lark:
     return built
 
 
+def _from_vocabulary(terminal: TerminalDef) -> None:
+    """Fills a terminal's word classes from the Vocabulary: `/@{connector}\\b/` in a grammar file becomes
+    a regular expression of every phrase of [connector] in vocabulary.toml, so no word list is written in
+    a grammar. lark calls this for each terminal before it builds the lexer."""
+    import re
+
+    from .vocabulary import Vocabulary
+
+    pattern = terminal.pattern
+    if "@{" not in pattern.value:
+        return
+    vocabulary = Vocabulary.default()
+    pattern.value = re.sub(r"@\{([\w.]+(?:\|[\w.]+)*)\}",
+                           lambda m: vocabulary.regex(*m.group(1).split("|")), pattern.value)
+
+
 def cache_file(folder: str) -> str:
     """Where the built parser is kept: in this user's cache folder (private_files.cache_root), named by
-    the contents of every grammar in `folder` and lark's and Python's versions. Not by query.lark alone,
+    the contents of every grammar in `folder`, the vocabulary, and lark's and Python's versions. Not by query.lark alone,
     as lark's own cache was: a second install with another calculation.lark (a checkout beside a wheel)
     loaded the first one's parser."""
     import sys
@@ -90,8 +107,10 @@ def cache_file(folder: str) -> str:
     from .fingerprints import content_hash
     from .private_files import cache_root
 
+    from .vocabulary import FILE
+
     files = [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith(".lark")]
-    grammars = content_hash(files)
+    grammars = content_hash([*files, FILE])  # terminals are made from the vocabulary too
     version = f"{lark_version}-{sys.version_info[0]}.{sys.version_info[1]}"
     return os.path.join(cache_root(), PARSERS, f"lark-{version}-{grammars}.pickle")
 

@@ -1,0 +1,117 @@
+"""The Vocabulary: every word list queryrouter reads queries with, loaded once from data (vocabulary.toml).
+
+Like dateutil's `parserinfo`, one object holds the words and everything that reads text asks it: the
+tagger (tagger.py) for word classes, grammar.py for the terminals it generates, the intents for their
+cue and facet words. No word list lives in a Python literal or is repeated in a grammar file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from .errors import ConfigError
+from .paths import DATA
+
+FILE = os.path.join(DATA, "vocabulary.toml")
+MAX_PHRASE_WORDS = 6
+"""The longest phrase, in words, that the tagger tries at each position."""
+
+
+class VocabularyError(ConfigError):
+    """A vocabulary file that does not have the documented shape; names the file and the class."""
+
+
+class Vocabulary:
+    """Word classes by name: each a set of phrases, or phrases with values ("dozen" -> 12)."""
+
+    def __init__(self, tables: Mapping[str, Any], source: str = "<vocabulary>") -> None:
+        self.source = source
+        self._values: dict[str, dict[str, Any]] = {}
+        for name, table in _classes(tables):
+            if not isinstance(table, Mapping) or ("phrases" in table) == ("values" in table):
+                raise VocabularyError(f"{source}: [{name}] needs exactly one of `phrases` or `values`")
+            entries = table.get("values") or dict.fromkeys(table["phrases"], True)
+            if not isinstance(entries, Mapping) or not all(isinstance(p, str) and p for p in entries):
+                raise VocabularyError(f"{source}: [{name}] phrases must be non-empty strings")
+            self._values[name] = {_words(p): v for p, v in entries.items()}
+        self._order: tuple[str, ...] = tuple(tables.get("tagger", {}).get("classes", ()))
+        for name in self._order:
+            self.phrases(name)  # a tagged class that does not exist is an error now, not on a query
+        self._index = self._build_index()
+
+    @classmethod
+    def default(cls) -> Vocabulary:
+        """The shipped vocabulary, read once per process."""
+        return _default()
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Vocabulary:
+        with open(path, "rb") as handle:
+            try:
+                tables = tomllib.load(handle)
+            except tomllib.TOMLDecodeError as error:
+                raise VocabularyError(f"{os.fspath(path)}: {error}") from error
+        return cls(tables, os.fspath(path))
+
+    @property
+    def tagged(self) -> tuple[str, ...]:
+        """The classes the tagger tags, in priority order."""
+        return self._order
+
+    def phrases(self, name: str) -> frozenset[str]:
+        """Every phrase of class `name`."""
+        return frozenset(self.values(name))
+
+    def values(self, name: str) -> dict[str, Any]:
+        """Class `name` as phrase -> value (True for a plain list)."""
+        try:
+            return self._values[name]
+        except KeyError:
+            raise VocabularyError(f"{self.source}: no word class [{name}]") from None
+
+    def regex(self, *names: str) -> str:
+        """A regular expression matching any phrase of the classes, longest first, any run of spaces
+        between the words of a phrase, case-insensitive: what grammar.py puts in a terminal."""
+        phrases = sorted({p for name in names for p in self.values(name)}, key=lambda p: (-len(p), p))
+        return "(?i:" + "|".join(r"\s+".join(map(re.escape, p.split(" "))) for p in phrases) + ")"
+
+    def match(self, words: list[str], start: int) -> tuple[str, int] | None:
+        """The tagged class of the longest phrase at words[start:], and its length in words."""
+        for length in range(min(MAX_PHRASE_WORDS, len(words) - start), 0, -1):
+            found = self._index.get(" ".join(words[start:start + length]).lower())
+            if found is not None:
+                return found, length
+        return None
+
+    def _build_index(self) -> dict[str, str]:
+        index: dict[str, str] = {}
+        for name in reversed(self._order):  # the first class listed wins a phrase two classes hold
+            index.update(dict.fromkeys(self._values[name], name))
+        return index
+
+
+def _classes(tables: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
+    """(dotted name, table) for every word class: a table with phrases or values; [tagger] is settings."""
+    for key, table in tables.items():
+        name = prefix + key
+        if name == "tagger" or key == "doc":
+            continue
+        if isinstance(table, Mapping) and not ({"phrases", "values"} & set(table)) and any(
+                isinstance(v, Mapping) for v in table.values()):
+            yield from _classes(table, name + ".")  # [number.ones], [number.tens]: a group of classes
+        else:
+            yield name, table
+
+
+def _words(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+@cache
+def _default() -> Vocabulary:
+    return Vocabulary.from_file(FILE)
