@@ -97,8 +97,8 @@ def _from_vocabulary(terminal: TerminalDef) -> None:
 
 def cache_file(folder: str) -> str:
     """Where the built parser is kept: in this user's cache folder (private_files.cache_root), named by
-    the contents of every grammar in `folder`, the vocabulary, and lark's and Python's versions. Not by query.lark alone,
-    as lark's own cache was: a second install with another calculation.lark (a checkout beside a wheel)
+    the contents of every grammar in `folder`, the vocabulary, and lark's and Python's versions. Not by
+    query.lark alone, as lark's own cache was: a second install with another calculation.lark (a checkout beside a wheel)
     loaded the first one's parser."""
     import sys
 
@@ -106,7 +106,6 @@ def cache_file(folder: str) -> str:
 
     from .fingerprints import content_hash
     from .private_files import cache_root
-
     from .vocabulary import FILE
 
     files = [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith(".lark")]
