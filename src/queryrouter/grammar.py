@@ -98,8 +98,8 @@ def _from_vocabulary(terminal: TerminalDef) -> None:
 def cache_file(folder: str) -> str:
     """Where the built parser is kept: in this user's cache folder (private_files.cache_root), named by
     the contents of every grammar in `folder`, the vocabulary, and lark's and Python's versions. Not by
-    query.lark alone, as lark's own cache was: a second install with another calculation.lark (a checkout beside a wheel)
-    loaded the first one's parser."""
+    query.lark alone, as lark's own cache was: a second install with another calculation.lark (a checkout
+    beside a wheel) loaded the first one's parser."""
     import sys
 
     from lark import __version__ as lark_version
