@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .result import ConversionAnswer, DefinitionAnswer, Result, Status, TopicAnswer
 from .values import replace
@@ -136,7 +136,7 @@ class Verdict:
 def read(intent: str, result: Result, request: Any, tags: Sequence[Tag], vocabulary: Vocabulary,
          order: int = 0, custom: bool = False) -> Reading:
     """The Reading of `result`, which `intent` gave for the query tagged `tags`."""
-    content = [tag for tag in tags if _is_content(tag, vocabulary)]
+    content = [tag for tag in tags if _is_content(tag.kind, tag.text, vocabulary)]
     if custom:
         return _reading(intent, result, request, content, set(range(len(content))), STRONG, order, custom=True)
     answer = result.answer if result.ok else None
@@ -167,13 +167,12 @@ def _conversion(intent: str, result: Result, request: Any, tags: Sequence[Tag], 
                 order: int) -> Reading:
     """Every token but the request's context words; strong with a number, a connector and a target."""
     left = [_key(word) for word in getattr(request, "unexplained", ())]
-    explained = set()
-    for index, tag in enumerate(content):
+    explained = set(range(len(content)))
+    for index, tag in enumerate(content) if left else ():
         key = _key(tag.text)
         if key in left:
             left.remove(key)
-        else:
-            explained.add(index)
+            explained.discard(index)
     kinds = {tag.kind for tag in tags}
     strong = result.ok and "number" in kinds and bool(kinds & CONNECTING)
     evidence = STRONG if strong else NAME if result.ok else NONE
@@ -281,12 +280,14 @@ def _expansions(key: str) -> list[list[str]]:
     return found
 
 
-def _is_content(tag: Tag, vocabulary: Vocabulary) -> bool:
-    if tag.kind in FREE_CLASSES:
+@lru_cache(maxsize=4096)
+def _is_content(kind: str, text: str, vocabulary: Vocabulary) -> bool:
+    """Whether a token needs explaining: a number, or a word of no free class that is not a function word."""
+    if kind in FREE_CLASSES:
         return False
-    if tag.kind == "number":
+    if kind == "number":
         return True
-    key = _key(tag.text)
+    key = _key(text)
     return bool(key) and key not in _function_words(vocabulary)
 
 
@@ -312,6 +313,7 @@ def _facet_words(facet: str) -> frozenset[str]:
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+@lru_cache(maxsize=4096)
 def _key(word: str) -> str:
     """A word as compared: accents and case folded, a possessive dropped, punctuation dropped."""
     word = unicodedata.normalize("NFKD", word)

@@ -190,65 +190,70 @@ class Router:
         if len(query) > self.max_length:
             return Decision(Result.failure(query, "none", Status.TOO_LONG,
                                            f"The query is longer than {self.max_length} characters."))
-        steps: list[Step] = [] if trace is None else trace
-        result = self._route_text(query, steps)
-        read = [step for step in steps if step.reading is not None]
-        if len(read) != 1 or read[0].reading.result is not result:  # type: ignore[union-attr]
-            return Decision(result)
-        # One intent alone read the query, and its answer stands as it gave it: a plan may repeat it
-        only = read[0]
-        sole = all(step is only or step.outcome == "not parsed" for step in steps if step.intent != "arbiter")
-        return Decision(result, only.prepared if sole else None, None if only.query is None else only.query.text)
+        return self._route_text(query, trace)
 
-    def _route_text(self, query: str, trace: list[Step]) -> Result:
+    def _route_text(self, query: str, trace: list[Step] | None) -> Decision:
         from .normalize import normalize  # not needed, so not loaded, when every query has a plan
 
         normalized = normalize(query)
         if not normalized.text:
-            return Result.failure(query, "none", Status.EMPTY, "The query is empty.")
+            return Decision(Result.failure(query, "none", Status.EMPTY, "The query is empty."))
         if len(normalized.text) > self.max_length:  # "½" * 300 grows fivefold when its fractions are spelled out
-            return Result.failure(query, "none", Status.TOO_LONG,
-                                  f"The query is longer than {self.max_length} characters once normalized.")
+            return Decision(Result.failure(query, "none", Status.TOO_LONG,
+                                           f"The query is longer than {self.max_length} characters once normalized."))
         from .arbiter import arbitrate, read
 
         tags: list[Tag] | None = None
         readings: list[Reading] = []
+        prepared: Prepared | PreparedCalculation | None = None
+        parsed = 0  # intents whose grammar read the query
         for order, intent in enumerate(INTENT_ORDER):
             tried = self._try(intent, normalized, trace)
             if tried is None:
                 continue
-            result, request, custom = tried
+            parsed += 1
+            result, request, custom, prepared = tried
+            if result is None:
+                continue
             if tags is None:
                 tags = self._tags(normalized.text)
             reading = read(intent, result, request, tags, self._context.vocabulary, order, custom)
-            trace[-1] = _with_reading(trace[-1], reading)
+            if trace is not None:
+                trace[-1] = _with_reading(trace[-1], reading)
             readings.append(reading)
             if reading.conclusive:
                 break
         verdict = arbitrate(readings, query, normalized.text, self.min_confidence)
-        trace.append(_lazy_imports()[3]("arbiter", verdict.why, None, verdict.result, normalized))
-        return verdict.result
+        if trace is not None:
+            trace.append(_lazy_imports()[3]("arbiter", verdict.why, None, verdict.result, normalized))
+        if parsed == 1 and len(readings) == 1 and verdict.result is readings[0].result:
+            # One intent alone read the query, and its answer stands as it gave it: a plan may repeat it
+            return Decision(verdict.result, prepared, normalized.text)
+        return Decision(verdict.result, None, normalized.text)
 
     def _tags(self, text: str) -> list[Tag]:
         from .tagger import tag
 
         return tag(text, self._context.vocabulary)
 
-    def _try(self, intent: str, query: Normalized, trace: list[Step]) -> tuple[Result, Any, bool] | None:
-        """`intent`'s answer to the query, its request, and whether a custom answerer gave it; None when its
-        grammar does not read the query or the intent declines."""
+    def _try(self, intent: str, query: Normalized, trace: list[Step] | None
+             ) -> tuple[Result | None, Any, bool, Prepared | PreparedCalculation | None] | None:
+        """`intent`'s answer to the query (None when it declines), its request, whether a custom answerer
+        gave it, and the Prepared it applied; None when its grammar does not read the query."""
         visit_error, intents, invalid_number, Step = _lazy_imports()  # noqa: N806 - a class
         tree = parse(query.text, intent)
         if tree is None:
-            trace.append(Step(intent, "not parsed", query=query))
+            if trace is not None:
+                trace.append(Step(intent, "not parsed", query=query))
             return None
         try:
             request = self._transformer().transform(tree)
         except visit_error as error:
             if isinstance(error.orig_exc, invalid_number):
                 failure = Result.failure(query.original, intent, Status.INVALID_NUMBER, str(error.orig_exc))
-                trace.append(Step(intent, failure.status.value, None, failure, query))
-                return failure, None, False
+                if trace is not None:
+                    trace.append(Step(intent, failure.status.value, None, failure, query))
+                return failure, None, False, None
             raise
         custom = self._answerers.get(intent)
         if custom is not None:
@@ -256,9 +261,10 @@ class Router:
             prepared = None
         else:
             result, prepared = self._answer(intents[intent], request, query)
-        trace.append(Step(intent, "declined" if result is None else result.status.value, request, result,
-                          query, prepared))
-        return None if result is None else (result, request, custom is not None)
+        if trace is not None:
+            trace.append(Step(intent, "declined" if result is None else result.status.value, request, result,
+                              query, prepared))
+        return result, request, custom is not None, prepared
 
     def _answer(self, module: ModuleType, request: Any,
                 query: Normalized) -> tuple[Result | None, Prepared | PreparedCalculation | None]:
