@@ -329,7 +329,8 @@ def _keys(text: str) -> list[str]:
 
 def arbitrate(readings: Sequence[Reading], query: str, text: str, min_confidence: float = 0.0) -> Verdict:
     """The Result for the query from every reading offered: the best accepted reading, with its confidence
-    set; else the first specific failure; else what was found, as suggestions."""
+    set; else the first specific failure; else what was found, as suggestions: the text of a reading that
+    found part of the query (else the first not_found), and every reading's suggestions."""
     accepted = [r for r in readings if r.accepted]
     if accepted:
         best = max(accepted, key=lambda r: (r.coverage, r.evidence, r.confidence, -r.order))
@@ -352,7 +353,9 @@ def arbitrate(readings: Sequence[Reading], query: str, text: str, min_confidence
         return Verdict(Result.failure(query, "none", Status.NOT_UNDERSTOOD, "The query was not understood."),
                        None, "no intent's grammar reads the query")
     failed = [r.result if not r.result.ok else _suggested(r, query, text) for r in readings]
-    ranked = sorted(range(len(failed)), key=lambda i: failed[i].status is not Status.NOT_FOUND)  # stable
+    # What was found for part of the query says more than "no entry"; then any not_found, in intent order
+    ranked = sorted(range(len(failed)), key=lambda i: (failed[i].status is not Status.NOT_FOUND,
+                                                       not readings[i].result.ok))
     first = failed[ranked[0]]
     suggestions = tuple(dict.fromkeys(s for i in ranked for s in failed[i].suggestions))
     partial = [r for r in readings if r.result.ok]
