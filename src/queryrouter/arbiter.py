@@ -23,7 +23,10 @@ Confidence of the answer (the formula, in one place):
 
     confidence = answer × fit
     answer     = the intent's own confidence in its answer (an exact dictionary entry 0.95, a fuzzy one
-                 less; a conversion 0.95, 0.85 when it had to repair or assume; a topic 0.9 × match score)
+                 less; a conversion 0.95, 0.85 when it had to repair or assume; a topic 0.9 × match score),
+                 calibrated on the labelled corpora (benchmarks/corpora/labelled_*.toml) by evidence:
+                 × 0.5 for a guess (a near spelling, a full-text match); a topic found by a name scoring
+                 below 100 becomes 0.9 × (answer / 0.9) ** 4
     fit        = 1 when the reading explains every content token;
                  0.8 + 0.2 × coverage for an accepted conversion with context words (one word of four
                  left over: × 0.95)
@@ -62,6 +65,12 @@ CONNECTING = frozenset({"connector", "how_many", "source_connector"})
 """Classes that join an amount to the unit asked: one of them makes a conversion's evidence strong."""
 CONTEXT_FLOOR = 0.8
 """fit = CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) × coverage for a conversion with context words."""
+GUESS_TRUST = 0.5
+"""A near spelling or a full-text match is right about half as often as its score says (labelled corpora)."""
+NAME_WHOLE = 0.9
+NAME_STEEPNESS = 4
+"""A topic found by a name that is not the whole subject (score < 100, answer < 0.9) is right less often than
+its score says: 0.9 × (answer / 0.9) ** 4 (score 90 -> 0.59, 95 -> 0.73)."""
 SUMMARY_SHOWN = 100
 """Characters of a partial match's summary shown in a suggestion's text."""
 
@@ -93,11 +102,18 @@ class Reading:
     @property
     def confidence(self) -> float:
         """The answer's confidence under the formula above (the module docstring)."""
-        if self.custom or not self.unexplained:
+        if self.custom:
             return self.result.confidence
+        answer = self.result.confidence
+        if self.evidence == GUESS:
+            answer *= GUESS_TRUST
+        elif self.evidence == NAME and self.intent == "topic" and answer < NAME_WHOLE:
+            answer = NAME_WHOLE * (answer / NAME_WHOLE) ** NAME_STEEPNESS
+        if not self.unexplained:
+            return round(answer, 3)
         if self.accepted:
-            return round(self.result.confidence * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * self.coverage), 3)
-        return round(self.result.confidence * self.coverage, 3)
+            return round(answer * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * self.coverage), 3)
+        return round(answer * self.coverage, 3)
 
     @property
     def conclusive(self) -> bool:
