@@ -93,6 +93,6 @@ def answer(request: Topic, query: Normalized, context: Context) -> Result:
     best = hits[0]
     interpreted = asked if best.facet == request.facet else (
         f"about {request.subject!r} (no {request.facet} listed for {best.entry.term})")
-    matches = tuple(TopicMatch(h.entry.term, h.text, h.score, h.entry.source) for h in hits)
+    matches = tuple(TopicMatch(h.entry.term, h.text, h.score, h.entry.source, h.facet) for h in hits)
     return Result(query.original, NAME, Status.OK, f"{best.entry.term}: {best.text}", interpreted,
                   round(0.9 * best.score / 100, 3), answer=TopicAnswer(matches))
