@@ -286,13 +286,13 @@ def _forms(word: str) -> frozenset[str]:
 
 def _expansions(key: str) -> list[list[str]]:
     """The word, then what it abbreviates ("uk": united kingdom), as the lexicon reads it."""
-    from .lexicon import ABBREVIATIONS, UNITED_STATES
+    from .lexicon import words
 
+    known = words()
     found = [[key]]
-    if key in ABBREVIATIONS:
-        found.append(ABBREVIATIONS[key].split())
-    if key == "us":
-        found.append(UNITED_STATES.split())
+    for names in (known.abbreviations, known.country_pronouns):
+        if key in names:
+            found.append(names[key].split())
     return found
 
 
@@ -309,21 +309,15 @@ def _is_content(kind: str, text: str, vocabulary: Vocabulary) -> bool:
 
 @cache
 def _function_words(vocabulary: Vocabulary) -> frozenset[str]:
-    """Words that carry no subject: the vocabulary's [function] class when it has one, else the lexicon's
-    stop and function words."""
-    try:
-        return vocabulary.phrases("function")
-    except Exception:  # VocabularyError: no such class (yet)
-        from .lexicon import NOT_A_SUBJECT
-
-        return NOT_A_SUBJECT
+    """Words that carry no subject: the vocabulary's stop and function words ([lexicon.*])."""
+    return vocabulary.phrases("lexicon.function_word") | vocabulary.phrases("lexicon.stopword")
 
 
 @cache
 def _facet_words(facet: str) -> frozenset[str]:
-    from .lexicon import FACET_WORDS
+    from .lexicon import words
 
-    return FACET_WORDS.get(facet, frozenset())
+    return words().facets.get(facet, frozenset())
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
