@@ -118,8 +118,9 @@ class Reading:
     @property
     def conclusive(self) -> bool:
         """Nothing later can beat it, so the router stops reading: an accepted reading that explains every
-        content token by more than a guess ("kg to lbs" needs no number), or a failure other than not_found (an unknown unit, a division
-        by zero): the intent read the query and refused it, as the first intent to parse always did."""
+        content token by more than a guess ("kg to lbs" needs no number), or a failure other than not_found
+        (an unknown unit, a division by zero): the intent read the query and refused it, as the first intent
+        to parse always did."""
         if self.result.ok:
             return self.accepted and not self.unexplained and self.evidence >= NAME
         return self.result.status is not Status.NOT_FOUND
