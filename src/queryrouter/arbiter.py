@@ -226,8 +226,12 @@ def _topic(intent: str, result: Result, request: Any, content: list[Tag], answer
     facet = getattr(request, "facet", None)
     answered = getattr(best, "facet", facet) == facet  # TopicMatch.facet: the facet its summary gives
     entry = _keys(best.term)
+    if best.source == "factbook" and best.score >= 100:  # a Factbook name of the whole subject: "usa", "myanmar"
+        entry += _keys(getattr(request, "subject", ""))
     evidence = NAME
-    if not _matched(content, entry, subject):  # a full-text match: the summary holds the words
+    # A full-text match: the summary holds the words. Not a facet answered: only a named entry answers one
+    # ("capital of the us": the name is the pronoun "us", which is no content word).
+    if not (answered and facet is not None) and not _matched(content, entry, subject):
         entry, evidence = _keys(best.summary), GUESS
     if answered and facet is not None:
         entry = entry + sorted(_facet_words(facet))

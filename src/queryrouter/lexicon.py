@@ -19,7 +19,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -28,7 +28,7 @@ from typing import Any
 from .result import Sense
 from .typos import TypoIndex, correction, max_edits, may_be_misspelt
 
-SCHEMA_VERSION = 2  # 2: adjective 'similar to' links (table similar)
+SCHEMA_VERSION = 3  # 2: adjective 'similar to' links (table similar); 3: every facet's Factbook fields
 """The schema this module reads; scripts/build_glossary.py writes this same number into ``meta``."""
 # Bounds on the work one topic lookup can cause: a search query's subject is a few words, and no Factbook or
 # WordNet name is longer than MAX_NAME_TOKENS words.
@@ -37,31 +37,74 @@ MAX_NAME_TOKENS = 10  # the longest name in the shipped data
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.sqlite"
 
-PEOPLE, GEOGRAPHY, GOVERNMENT = "People and Society", "Geography", "Government"
-# facet -> the parts of its answer; each part is a list of (section, field) alternatives, first found
-# wins. A field also matches its sub-fields ("Terrain" -> "Terrain > terrain" for the World entry).
-FACETS: dict[str, tuple[tuple[tuple[str, str], ...], ...]] = {
-    "history": ((("Introduction", "Background"),),),
-    "government": (((GOVERNMENT, "Dependency status"),), ((GOVERNMENT, "Government type"),)),
-    "capital": (((GOVERNMENT, "Capital > name"),),),
-    "leaders": (((GOVERNMENT, "Executive branch > chief of state"),),
-                ((GOVERNMENT, "Executive branch > head of government"),)),
-    "population": (((PEOPLE, "Population > total"), (PEOPLE, "Population")),),
-    "area": (((GEOGRAPHY, "Area > total"), (GEOGRAPHY, "Area")), ((GEOGRAPHY, "Area - comparative"),)),
-    "geography": (
-        ((GEOGRAPHY, "Terrain"),),
-        ((GEOGRAPHY, "Climate"),),
-        ((GEOGRAPHY, "Elevation > highest point"),),
-        ((GEOGRAPHY, "Elevation > lowest point"),),
-    ),
-    "languages": (((PEOPLE, "Languages"),),),
-    "people": (
-        ((PEOPLE, "Nationality > noun"),),
-        ((PEOPLE, "Ethnic groups"),),
-        ((PEOPLE, "Languages"),),
-        ((PEOPLE, "Religions"),),
-    ),
-}
+BACKGROUND: tuple[tuple[tuple[str, str], ...], ...] = ((("Introduction", "Background"),),)
+"""What a Factbook entity's summary is when no facet is asked, or the one asked is not listed for it."""
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One facet of a place a question may ask ("currency", "highest_point"), from its [lexicon.facet.*]
+    class in data/vocabulary.toml: the label its answer names, and the Factbook fields that answer it, as
+    parts of (section, field) alternatives (the first the entity has answers that part)."""
+
+    name: str
+    label: str
+    parts: tuple[tuple[tuple[str, str], ...], ...]
+    phrases: frozenset[str]
+
+
+class _Facets(Mapping[str, Facet]):
+    """The facets by name, in the vocabulary's order, read on first use (not on import)."""
+
+    def _load(self) -> dict[str, Facet]:
+        return _facets()
+
+    def __getitem__(self, name: str) -> Facet:
+        return self._load()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __repr__(self) -> str:
+        return f"FACETS({list(self)})"
+
+
+FACETS: Mapping[str, Facet] = _Facets()
+"""facet name -> Facet, from data/vocabulary.toml ([lexicon.facet.*])."""
+FACET_GROUP = "lexicon.facet"
+
+
+@cache
+def _facets() -> dict[str, Facet]:
+    from .vocabulary import Vocabulary, VocabularyError
+
+    vocabulary = Vocabulary.default()
+    found = {}
+    for name in vocabulary.members(FACET_GROUP):
+        settings = vocabulary.settings(name)
+        facet = name.removeprefix(FACET_GROUP + ".")
+        parts = tuple(tuple(_field(f) for f in ([part] if isinstance(part, str) else part))
+                      for part in settings.get("fields", ()))
+        if not parts or not isinstance(settings.get("label"), str):
+            raise VocabularyError(f"{vocabulary.source}: [{name}] needs a `label` and `fields`")
+        found[facet] = Facet(facet, settings["label"], parts, vocabulary.phrases(name))
+    return found
+
+
+def _field(path: str) -> tuple[str, str]:
+    """ "Geography > Elevation > highest point" -> ("Geography", "Elevation > highest point")."""
+    section, _, field = path.partition(" > ")
+    return section, field
+
+
+def facet_fields() -> frozenset[tuple[str, str]]:
+    """Every (section, field) some facet answers with: the fields scripts/build_glossary.py embeds."""
+    return frozenset(f for facet in FACETS.values() for part in facet.parts for f in part)
+
+
 SUMMARY_CHARS = 300
 FTS_LIMIT = 10
 # At most this many definitions may hold every word of a full-text search: bm25 ranks each of them (about
@@ -84,7 +127,8 @@ class Words:
     """The words this module reads a question with, from the Vocabulary's [lexicon.*] classes (read on first
     use, not on import: building the glossary data needs only this module and the standard library)."""
 
-    facets: dict[str, frozenset[str]]  # facet -> the words that only say it is asked, in FACETS' order
+    facets: dict[str, frozenset[str]]  # facet -> the words of its phrases, which only say it is asked
+    facet_of: dict[str, str]  # facet phrase -> its facet: "highest point" -> "highest_point"
     function: frozenset[str]  # words WordNet defines none of: never guessed as a misspelling
     not_a_subject: frozenset[str]  # function words and question words: never a question's subject
     explanation_leads: frozenset[str]  # "why", "how": a question no dictionary gloss answers
@@ -101,7 +145,8 @@ def words() -> Words:
     vocabulary = Vocabulary.default()
     function = vocabulary.phrases("lexicon.function_word")
     return Words(
-        facets={facet: vocabulary.phrases(f"lexicon.facet.{facet}") for facet in FACETS},
+        facets={name: frozenset(w for p in facet.phrases for w in p.split()) for name, facet in FACETS.items()},
+        facet_of={phrase: name for name, facet in reversed(list(FACETS.items())) for phrase in facet.phrases},
         function=function,
         not_a_subject=function | vocabulary.phrases("lexicon.stopword"),
         explanation_leads=vocabulary.phrases("lexicon.explanation_lead"),
@@ -483,6 +528,15 @@ class Lexicon:
         headwords = self._present("headword", keys.union(*plurals.values()))
         return places, {key for key in keys if key in headwords or not headwords.isdisjoint(plurals.get(key, ()))}
 
+    def names_around(self, words: Sequence[str], start: int, end: int) -> bool:
+        """Whether words[start:end] with a word or two beside it names something: "climate change", "natural
+        history", "population genetics". Such a facet phrase is part of a name, not the facet asked."""
+        tokens = [normalize_key(word) for word in words]
+        keys = {" ".join(tokens[s:e]) for s in range(max(0, start - 2), start + 1)
+                for e in range(end, min(len(tokens), end + 2) + 1) if (s, e) != (start, end)}
+        places, headwords = self._names_among(keys)
+        return bool(places or headwords)
+
     def _present(self, table: str, keys: set[str]) -> set[str]:
         """Those of `keys` that are a key of `table`."""
         if not keys:
@@ -539,13 +593,15 @@ class Lexicon:
     def _entity_summary(self, entity_id: int, facet: str | None) -> tuple[str, str | None]:
         """The facet's fields for an entity, or its background (facet None) when it lacks them."""
         if facet is not None:
-            rows = self._facet_rows(entity_id, FACETS[facet])
+            rows = self._facet_rows(entity_id, FACETS[facet].parts)
             if len(rows) == 1:
                 return shorten(rows[0][1]), facet
-            if rows:
+            if rows:  # each part labelled, but for one the answer's label already names ("area: Area: ...")
                 per_part = max(SUMMARY_CHARS // len(rows), 100)
-                return " | ".join(shorten(f"{_label(field)}: {text}", per_part) for field, text in rows), facet
-        rows = self._facet_rows(entity_id, FACETS["history"])
+                label = FACETS[facet].label.casefold()
+                return " | ".join(shorten(text if _label(field).casefold() == label else f"{_label(field)}: {text}",
+                                          per_part) for field, text in rows), facet
+        rows = self._facet_rows(entity_id, BACKGROUND)
         return (shorten(rows[0][1]) if rows else ""), None
 
     def _facet_rows(

@@ -32,6 +32,7 @@ class Vocabulary:
     def __init__(self, tables: Mapping[str, Any], source: str = "<vocabulary>") -> None:
         self.source = source
         self._values: dict[str, dict[str, Any]] = {}
+        self._settings: dict[str, dict[str, Any]] = {}
         for name, table in _classes(tables):
             if not isinstance(table, Mapping) or ("phrases" in table) == ("values" in table):
                 raise VocabularyError(f"{source}: [{name}] needs exactly one of `phrases` or `values`")
@@ -39,6 +40,7 @@ class Vocabulary:
             if not isinstance(entries, Mapping) or not all(isinstance(p, str) and p for p in entries):
                 raise VocabularyError(f"{source}: [{name}] phrases must be non-empty strings")
             self._values[name] = {_words(p): v for p, v in entries.items()}
+            self._settings[name] = {k: v for k, v in table.items() if k not in ("phrases", "values", "doc")}
         self._order: tuple[str, ...] = tuple(tables.get("tagger", {}).get("classes", ()))
         for name in self._order:
             self.phrases(name)  # a tagged class that does not exist is an error now, not on a query
@@ -68,11 +70,27 @@ class Vocabulary:
         return frozenset(self.values(name))
 
     def values(self, name: str) -> dict[str, Any]:
-        """Class `name` as phrase -> value (True for a plain list)."""
+        """Class `name` as phrase -> value (True for a plain list); a group's name ("lexicon.facet") gives
+        the union of its classes, the first class listed winning a phrase two of them hold."""
         try:
             return self._values[name]
         except KeyError:
-            raise VocabularyError(f"{self.source}: no word class [{name}]") from None
+            members = self.members(name)
+            if not members:
+                raise VocabularyError(f"{self.source}: no word class [{name}]") from None
+            union: dict[str, Any] = {}
+            for member in reversed(members):
+                union.update(self._values[member])
+            return union
+
+    def members(self, group: str) -> tuple[str, ...]:
+        """The classes of a group, in file order: [lexicon.facet.capital], ... of "lexicon.facet"."""
+        return tuple(name for name in self._values if name.startswith(group + "."))
+
+    def settings(self, name: str) -> dict[str, Any]:
+        """What class `name` says besides its phrases: a facet's Factbook fields and label."""
+        self.values(name)  # a class that does not exist is an error
+        return self._settings.get(name, {})
 
     def regex(self, *names: str) -> str:
         """A regular expression matching any phrase of the classes, longest first, any run of spaces

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from lark import Token, Transformer, v_args
 
 from ..dictionary import define
+from ..lexicon import FACETS
 from ..lexicon import words as lexicon_words
-from ..result import Result, Status, TopicAnswer, TopicMatch
+from ..result import Alternative, Result, Status, TopicAnswer, TopicMatch
 from ..values import replace
 
 if TYPE_CHECKING:
     from ..context import Context
+    from ..glossary import TopicHit
+    from ..lexicon import Lexicon
     from ..normalize import Normalized
 
 NAME = "topic"
@@ -28,36 +32,91 @@ class Topic:
     subject: str
     facet: str | None = None
     whole: str | None = None  # "natural history": subject and facet words, for a subject without the facet
+    phrase: str | None = None  # the facet's phrase as typed: "highest point"
 
 
 @v_args(inline=True)
 class _Reader(Transformer[Any, Any]):
-    def about(self, subject: str) -> Topic:
-        """A subject that ends in facet words asks that facet: "kenya population", "uk prime minister"."""
-        words = subject.split()
-        kept = len(words)
-        while kept > 1 and _facet(words[kept - 1:kept]) is not None:
-            kept -= 1
-        if kept == len(words):
-            return Topic(subject)
-        return Topic(" ".join(words[:kept]), _facet(words[kept:]), subject)
+    def about(self, words: list[Token]) -> Topic:
+        """Words, of which any may be a facet phrase: "currency of japan", "what currency does japan use",
+        "japan currency", "when did india gain independence"."""
+        if not any(word.type.endswith("FACET") for word in words):
+            return Topic(" ".join(words))
+        return _facet_question(words)
 
-    def facet(self, lead: Token, subject: str) -> Topic:
-        """"who owns", "the capital city of", "languages of": the facet whose words the lead uses."""
-        return Topic(subject, _facet(re.findall(r"[a-z]+", lead.lower())))
+    def death(self, words: list[Token]) -> Topic:
+        return Topic(" ".join(words), "death")
 
-    def death(self, subject: str) -> Topic:
-        return Topic(subject, "death")
-
-    def subject(self, *words: Token) -> str:
-        return " ".join(words)
+    def words(self, *words: Token) -> list[Token]:
+        return list(words)
 
 
-def _facet(words: list[str]) -> str | None:
-    """The first facet any of `words` names, in the lexicon's one vocabulary, so the facet asked is always
-    one the lexicon can answer."""
-    named = {word.lower() for word in words}
-    return next((facet for facet, known in lexicon_words().facets.items() if named & known), None)
+def _facet_question(words: list[Token]) -> Topic:
+    """The facet of the first facet phrase; the subject is the words between the phrases, less the question's
+    frame words at their ends ("what currency does thailand use": "thailand"). A phrase of another facet
+    stays in the subject: "population of the capital of france" asks neither facet of France."""
+    facet_of = lexicon_words().facet_of
+    facets = [facet_of.get(_phrase(word)) if word.type.endswith("FACET") else None for word in words]
+    facet = next(f for f in facets if f is not None)
+    phrase = next(_phrase(w) for w, f in zip(words, facets) if f == facet)
+    segments: list[list[str]] = [[]]
+    kept: list[str] = []  # the words a reading of the whole subject needs: no frame words at the ends
+    for word, named in zip(words, facets):
+        if named == facet:
+            kept += [*_framed(segments[-1]), _phrase(word)]
+            segments.append([])
+        else:
+            segments[-1].append(str(word))
+    kept += _framed(segments[-1])
+    subject = " ".join(w for segment in segments for w in _framed(segment))
+    whole = " ".join(kept)
+    if not subject:  # "what is the population": the facet word is all there is
+        return Topic(whole)
+    return Topic(subject, facet, whole, phrase)
+
+
+def _phrase(word: Token) -> str:
+    return " ".join(word.lower().split())
+
+
+def _framed(segment: list[str]) -> list[str]:
+    """A run of words with the question's frame words taken off both ends ("does thailand use": thailand) and
+    a possessive off the last word ("japan's currency")."""
+    words = [w.strip("?!.,;:") for w in segment]
+    words = [w for w in words if w]
+    frames = _frames()
+    start, end = 0, len(words)
+    while start < end and (n := _frame_at(words, start, end, frames, forward=True)):
+        start += n
+    while start < end and (n := _frame_at(words, start, end, frames, forward=False)):
+        end -= n
+    kept = words[start:end]
+    if kept:
+        kept[-1] = re.sub(r"['’]s$", "", kept[-1]) or kept[-1]
+    return kept
+
+
+def _frame_at(words: list[str], start: int, end: int, frames: frozenset[str], forward: bool) -> int:
+    """The length of the longest frame phrase at words[start:] (forward) or ending at words[:end]."""
+    for length in range(min(MAX_FRAME_WORDS, end - start), 0, -1):
+        span = words[start:start + length] if forward else words[end - length:end]
+        if " ".join(span).lower() in frames:
+            return length
+    return 0
+
+
+MAX_FRAME_WORDS = 4
+
+
+@cache
+def _frames() -> frozenset[str]:
+    """Frame words ([topic.frame]) and the words that are never a subject ([lexicon.*]), but not those that
+    also name a country: "us" in "currency of the us"."""
+    from ..vocabulary import Vocabulary
+
+    known = lexicon_words()
+    names = set(known.country_pronouns) | set(known.abbreviations)
+    return frozenset((Vocabulary.default().phrases("topic.frame") | known.not_a_subject) - names)
 
 
 def reader() -> Transformer[Any, Any]:
@@ -65,19 +124,31 @@ def reader() -> Transformer[Any, Any]:
 
 
 def answer(request: Topic, query: Normalized, context: Context) -> Result:
+    lexicon = context.glossary.lexicon
+    if request.whole is not None and lexicon is not None and _in_a_name(request, lexicon):
+        # "climate change in india", "natural history museum": the facet phrase is part of a name
+        return answer(Topic(request.whole), query, context)
     person = query.text.lower().partition(" ")[0] in lexicon_words().who  # "who is bush": the president
     hits = context.glossary.topics(request.subject, request.facet, person=person)
-    lexicon = context.glossary.lexicon
     if not hits and lexicon is not None and (spelt := lexicon.corrected_name(request.subject)) is not None:
         # "who owns antartica": the place name misspelt, as definitions forgive a misspelt word
         corrected = answer(Topic(spelt, request.facet), query, context)
-        if corrected.ok:
+        if corrected.ok or corrected.alternatives:
             return replace(corrected, interpreted_as=f"{corrected.interpreted_as} "
                                                      f"(read {request.subject!r} as {spelt!r})")
+    label = facet_label(request.facet)
+    asked = f"{label} of {request.subject!r}" if request.facet else f"about {request.subject!r}"
+    if request.facet is not None and hits and hits[0].facet != request.facet and _names_a_place(hits[0]):
+        # "currency of antarctica": the place is known and has no such field; its history is not the answer
+        place = hits[0]
+        return Result.failure(query.original, NAME, Status.NOT_FOUND,
+                              f"No {label} listed for {place.entry.term}.", interpreted_as=asked,
+                              suggestions=(place.entry.term,),
+                              alternatives=(Alternative(f"about {place.entry.term!r}",
+                                                        f"{place.entry.term}: {place.text}"),))
     if request.whole is not None and (not hits or hits[0].facet != request.facet):
-        # A facet word after a subject that has no such facet is part of the subject: "natural history".
+        # A facet word beside a subject that has no such facet is part of the subject: "natural history".
         return answer(Topic(request.whole), query, context)
-    asked = f"{request.facet} of {request.subject!r}" if request.facet else f"about {request.subject!r}"
     weak = tuple(dict.fromkeys(hit.entry.term for hit in hits if hit.score < MIN_SCORE))
     hits = [hit for hit in hits if hit.score >= MIN_SCORE]
     if not hits and request.facet is None and len(request.subject.split()) == 1:
@@ -92,7 +163,32 @@ def answer(request: Topic, query: Normalized, context: Context) -> Result:
                               suggestions=suggestions)
     best = hits[0]
     interpreted = asked if best.facet == request.facet else (
-        f"about {request.subject!r} (no {request.facet} listed for {best.entry.term})")
+        f"about {request.subject!r} (no {label} listed for {best.entry.term})")
     matches = tuple(TopicMatch(h.entry.term, h.text, h.score, h.entry.source, h.facet) for h in hits)
-    return Result(query.original, NAME, Status.OK, f"{best.entry.term}: {best.text}", interpreted,
+    named = f"{best.entry.term}: {facet_label(best.facet)}" if best.facet else best.entry.term  # "Japan: currency"
+    text = f"{named}: {best.text}"
+    return Result(query.original, NAME, Status.OK, text, interpreted,
                   round(0.9 * best.score / 100, 3), answer=TopicAnswer(matches))
+
+
+PLACE_SCORE = 90.0
+"""A Factbook match at least this good names the subject's place (100: the whole subject)."""
+
+
+def _names_a_place(hit: TopicHit) -> bool:
+    return hit.entry.source == "factbook" and hit.score >= PLACE_SCORE
+
+
+def _in_a_name(request: Topic, lexicon: Lexicon) -> bool:
+    """Whether the facet phrase and the words beside it name something ("climate change in india")."""
+    words = (request.whole or "").split()
+    phrase = (request.phrase or "").split()
+    starts = [i for i in range(len(words)) if [w.lower() for w in words[i:i + len(phrase)]] == phrase]
+    return bool(phrase) and any(lexicon.names_around(words, i, i + len(phrase)) for i in starts)
+
+
+def facet_label(facet: str | None) -> str:
+    """How an answer names a facet: its [lexicon.facet.*] label ("highest point"), else its name (a facet
+    of the caller's own glossary)."""
+    found = FACETS.get(facet or "")
+    return found.label if found is not None else (facet or "")
