@@ -122,10 +122,11 @@ class TopicMatch:
     summary: str
     score: float
     source: str
-    facet: str | None = None  # the facet `summary` answers ("capital"), None for a summary; not in to_dict()
+    facet: str | None = None  # the facet `summary` answers ("capital", "highest_point"), None for a summary
 
     def to_dict(self) -> dict[str, Any]:
-        return {"term": self.term, "summary": self.summary, "score": self.score, "source": self.source}
+        return {"term": self.term, "summary": self.summary, "score": self.score, "source": self.source,
+                "facet": self.facet}
 
 
 @value
