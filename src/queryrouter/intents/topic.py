@@ -70,8 +70,10 @@ def _facet_question(words: list[Token]) -> Topic:
     kept += _framed(segments[-1])
     subject = " ".join(w for segment in segments for w in _framed(segment))
     whole = " ".join(kept)
-    if not subject:  # "what is the population": the facet word is all there is
+    if not subject and not segments[-1]:  # "what is the population": the facet word is all there is
         return Topic(whole)
+    if not subject:  # "what is the capital of": half-typed, the place is missing
+        return Topic("", facet, None, phrase)
     return Topic(subject, facet, whole, phrase)
 
 
@@ -124,6 +126,10 @@ def reader() -> Transformer[Any, Any]:
 
 
 def answer(request: Topic, query: Normalized, context: Context) -> Result:
+    if not request.subject.strip():
+        return Result.failure(query.original, NAME, Status.NOT_UNDERSTOOD,
+                              f"No place named to give the {facet_label(request.facet)} of.",
+                              interpreted_as=f"{facet_label(request.facet)} of ?")
     lexicon = context.glossary.lexicon
     if request.whole is not None and lexicon is not None and _in_a_name(request, lexicon):
         # "climate change in india", "natural history museum": the facet phrase is part of a name
