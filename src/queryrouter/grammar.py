@@ -1,7 +1,9 @@
-"""Finds the grammar files, builds the parser once, and parses a query as one intent.
+"""Finds the grammar files, builds the parsers once, and parses a query as one intent.
 
 The grammars live in the top-level `grammars/` folder: a wheel carries them inside the package
-(queryrouter/grammars), an editable install reads them from the source tree.
+(queryrouter/grammars), an editable install reads them from the source tree. The conversion grammar reads
+the tagger's token stream (tag, then parse: tagger.py and _ConversionLexer below); the other intents are
+still read character by character from query.lark.
 """
 
 from __future__ import annotations
@@ -14,11 +16,19 @@ from .paths import grammar_dir
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
+
     from lark import Lark, Token, Tree
     from lark.lexer import TerminalDef
 
+    from .tagger import Tag
+    from .vocabulary import Vocabulary
+
 INTENT_ORDER = ("calculation", "conversion", "definition", "topic")
-"""The start rules of query.lark, in the order the router tries them."""
+"""The intents, in the order the router tries them."""
+TAGGED = ("conversion",)
+"""The intents whose grammar reads the tag stream, each with its own small parser."""
 
 _lock = allocate_lock()
 
@@ -68,7 +78,8 @@ def _load_or_build(folder: str) -> Lark:
         except Exception:  # missing, not ours alone, or damaged: built again and replaced
             pass
     built = Lark.open(os.path.join(folder, "query.lark"), parser="lalr", lexer="contextual",
-                      start=list(INTENT_ORDER), maybe_placeholders=False, edit_terminals=_from_vocabulary)
+                      start=[intent for intent in INTENT_ORDER if intent not in TAGGED], maybe_placeholders=False,
+                      edit_terminals=_from_vocabulary)
     if file is not None:
         stored = io.BytesIO()
         built.save(stored)
@@ -117,6 +128,8 @@ def cache_file(folder: str) -> str:
 def parse(text: str, intent: str) -> Tree[Token] | None:
     """`text` parsed as `intent`, or None when it is not that kind of query."""
     try:
+        if intent == "conversion":
+            return conversion_parser().parse(conversion_tokens(text))
         return parser().parse(text, start=intent)
     except _lark_error():
         return None
@@ -128,3 +141,239 @@ def _lark_error() -> type[Exception]:
     from lark.exceptions import LarkError
 
     return LarkError
+
+
+# --- conversion: tag, then parse ----------------------------------------------------------------------
+
+_conversion: Lark | None = None
+
+NAMESPACE = "conversion__"
+"""conversion.lark is imported as a namespace, so its tree reads as query.lark's did ("conversion__forward")
+and the router's merged reader (intents/__init__.py) takes it unchanged."""
+
+
+def conversion_parser() -> Lark:
+    """The LALR parser of conversion.lark over the conversion lexer's tokens, built in memory on first use
+    (a few milliseconds: the grammar is small and has no regular expressions to compile)."""
+    global _conversion
+    if _conversion is None:
+        with _lock:
+            if _conversion is None:
+                from lark import Lark
+
+                _conversion = Lark("%import conversion (conversion)\n", parser="lalr", lexer=_conversion_lexer(),
+                                   start="conversion", import_paths=[grammar_dir()], maybe_placeholders=False)
+    return _conversion
+
+
+@cache
+def _conversion_lexer() -> type:
+    """The lark Lexer class that hands the parser conversion_tokens(): lark is imported on first use."""
+    from lark import Token as LarkToken
+    from lark.lexer import Lexer
+    from lark.parsers.lalr_analysis import Shift
+
+    class ConversionLexer(Lexer):
+        """Yields each token as the first of its candidate terminals the parser can take where it stands
+        (as lark's contextual lexer does with regular expressions): "in" after a number is the inch, after
+        a unit the connector; "of" inside "cup of flour" is a word of the phrase."""
+
+        __future_interface__ = 2  # lex(lexer_state, parser_state): the parser's state picks the terminal
+
+        def __init__(self, lexer_conf: object) -> None:
+            pass
+
+        def lex(self, lexer_state: Any, parser_state: Any) -> Iterator[Token]:
+            for candidates, text in lexer_state.text:
+                if len(candidates) == 1:
+                    yield LarkToken(NAMESPACE + candidates[0], text)
+                    continue
+                tokens = [LarkToken(NAMESPACE + kind, text) for kind in candidates]
+                yield next((token for token in tokens if _takes(parser_state, token)), tokens[-1])
+
+    def _takes(parser_state: Any, token: Token) -> bool:
+        """Whether the parser can shift `token` where it stands, after the reductions it would make: the
+        parse table alone also lists tokens that a merged LALR state reduces on and then refuses. The
+        state stack is walked on a copy, without building any tree (lark's own feed_token would)."""
+        states = parser_state.parse_conf.states
+        stack = list(parser_state.state_stack)
+        while True:
+            action = states[stack[-1]].get(token.type)
+            if action is None:
+                return False
+            if action[0] is Shift:
+                return True
+            rule = action[1]
+            if rule.expansion:
+                del stack[-len(rule.expansion):]
+            stack.append(states[stack[-1]][rule.origin.name][1])
+
+    return ConversionLexer
+
+
+Candidate = tuple[tuple[str, ...], str]
+"""A token for the conversion parser: its candidate terminals, most likely first, and its text."""
+
+_FREE = ("courtesy", "frame")
+_WORDY = ("WORD", "ARTICLE", "ONE", "OF", "CONTEXT")  # what may stand before the amount as context
+
+
+def conversion_tokens(text: str) -> list[Candidate]:
+    """The tags of `text` (tagger.py) as conversion tokens: free words dropped, number words joined into
+    one NUMBER_WORDS ("twenty one", "a fourth", "nineteen point two"), and the words before the amount
+    that no reading can use marked CONTEXT ("body weight 80 kg in stone")."""
+    from .tagger import tag
+    from .vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.default()
+    words = _conversion_words(vocabulary)
+    tags = _inch_before_connector(tag(text, vocabulary), words, vocabulary)
+    kept: list[tuple[str, str, str]] = []  # (tag kind, lowercase, text)
+    for index, item in enumerate(tags):
+        lower = item.lower
+        if item.kind in _FREE:
+            if not kept and lower in words.verbs:
+                kept.append(("verb", lower, item.text))
+            elif lower in words.difference:  # "10 degrees c change in f": not a courtesy
+                kept.append(("word", lower, item.text))
+            continue
+        if item.kind == "symbol" and lower in words.punctuation:
+            continue
+        if (item.kind == "word" and lower in words.ordinal_suffix and index and tags[index - 1].kind == "number"
+                and "/" in tags[index - 1].text and tags[index - 1].end == item.start):
+            continue  # "1/4th cup"
+        kept.append((item.kind, lower, item.text))
+    tokens = _number_runs(kept, words)
+    _mark_context(tokens)
+    return tokens
+
+
+def _inch_before_connector(tags: list[Tag], words: _Words, vocabulary: Vocabulary) -> list[Tag]:
+    """"5 ft 3 in to cm", "1 sq in to sq cm": right after a number or a power word, the "in" of the
+    connector "in to" is the inch."""
+    from .tagger import Tag, tag
+
+    for index, item in enumerate(tags):
+        if (item.kind == "connector" and index and " " in item.text and item.lower.split()[0] in words.inside
+                and (tags[index - 1].kind == "number" or tags[index - 1].lower in words.powers)):
+            inch = item.text.split()[0]
+            rest = [Tag(t.kind, t.text, t.start + item.start + len(inch) + 1, t.end + item.start + len(inch) + 1)
+                    for t in tag(item.text[len(inch):].lstrip(), vocabulary)]
+            return [*tags[:index], Tag("word", inch, item.start, item.start + len(inch)), *rest,
+                    *_inch_before_connector(tags[index + 1:], words, vocabulary)]
+    return tags
+
+
+def _number_runs(kept: list[tuple[str, str, str]], words: _Words) -> list[Candidate]:
+    """Each tag as its candidate terminals, with every run of number words joined into one NUMBER_WORDS."""
+    tokens: list[Candidate] = []
+    index = 0
+    while index < len(kept):
+        kind, lower, text = kept[index]
+        end = _number_run(kept, index, words, after_number=bool(tokens) and tokens[-1][0] == ("NUMBER",))
+        if end > index:
+            tokens.append((("NUMBER_WORDS",), " ".join(t for _k, _l, t in kept[index:end])))
+            index = end
+            continue
+        tokens.append((_candidates(kind, lower, kept, index, words), text))
+        index += 1
+    return tokens
+
+
+def _number_run(kept: list[tuple[str, str, str]], start: int, words: _Words, after_number: bool) -> int:
+    """The end of the run of number words at `start` (`start` itself when there is none): "two and a half",
+    "a dozen", "one hundred and five", "nineteen point two"; "and a half" only right after a number."""
+    def number_word(at: int, counting: bool = True) -> bool:
+        if at >= len(kept) or kept[at][0] != "word":
+            return False
+        parts = kept[at][1].replace("-", " ").split()
+        return bool(parts) and all(p in (words.counting if counting else words.fractions) for p in parts)
+
+    def article_then(at: int) -> int:  # "a dozen", "a half", "an eighth": the article counts one
+        if at < len(kept) and kept[at][1] in words.articles and number_word(at + 1, counting=False):
+            return at + 1
+        return at
+
+    index = start
+    if kept[index][0] == "and":
+        if not after_number:
+            return start
+        index += 1
+    index = article_then(index)
+    if not number_word(index):
+        return start
+    index += 1
+    while index < len(kept):
+        if number_word(index):
+            index += 1
+        elif kept[index][0] == "and" and number_word(article_then(index + 1)):
+            index = article_then(index + 1) + 1
+        elif kept[index][1] in words.point and index + 1 < len(kept) and kept[index + 1][1] in words.digits:
+            index += 1
+            while index < len(kept) and kept[index][1] in words.digits:
+                index += 1
+        else:
+            break
+    return index
+
+
+def _candidates(kind: str, lower: str, kept: list[tuple[str, str, str]], index: int,
+                words: _Words) -> tuple[str, ...]:
+    """The terminals a tag may be, most likely first; the lexer gives the parser the first it can take."""
+    if kind == "number":
+        return ("FRACTION",) if "/" in lower else ("NUMBER",)
+    if kind == "verb":
+        return ("CONVERT",)
+    if kind == "symbol":
+        if lower == "-" and index + 1 < len(kept) and kept[index + 1][0] == "number":
+            return ("MINUS",)
+        return ("SYMBOL",)
+    if kind == "word":
+        return ("MINUS", "WORD") if lower in words.negative else ("WORD",)
+    if kind == "connector":
+        if index and kept[index - 1][1] in words.powers:  # "sq in", "cubic in": the inch
+            return ("WORD",)
+        return ("IN" if lower in words.inside else "CONNECTOR", "WORD")
+    if kind == "article":
+        return ("ONE", "ARTICLE", "WORD") if lower in words.articles else ("ARTICLE", "WORD")
+    return (_TERMINALS.get(kind, "WORD"), "WORD")
+
+
+_TERMINALS = {"source_connector": "FROM", "and": "AND", "of": "OF", "how_many": "HOW_MANY", "what": "WHAT"}
+"""The terminal of each tagged class conversion.lark reads; any other class reads as a WORD."""
+
+
+def _mark_context(tokens: list[Candidate]) -> None:
+    """Words before the first amount, when nothing but words stands there ("body weight 80 kg", "if a box
+    weighs 20 kg"), are CONTEXT: no reading uses them, and the request reports them as unexplained."""
+    index = next((i for i, (candidates, _text) in enumerate(tokens)
+                  if candidates[0] in ("NUMBER", "FRACTION", "NUMBER_WORDS", "MINUS")), 0)
+    if any(candidates[0] not in _WORDY and candidates != ("CONVERT",) for candidates, _text in tokens[:index]):
+        return
+    first = 1 if tokens and tokens[0][0] == ("CONVERT",) else 0
+    if index > first and any(candidates[0] == "WORD" for candidates, _text in tokens[first:index]):
+        tokens[first:index] = [(("CONTEXT",), text) for _candidates, text in tokens[first:index]]
+
+
+class _Words:
+    """The vocabulary classes the conversion lexer reads, as sets, built once."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.digits = frozenset(w for w, v in vocabulary.values("number.ones").items() if int(v) < 10)
+        self.fractions = frozenset().union(*(vocabulary.phrases(f"number.{name}")
+                                             for name in ("multiplier", "ordinal", "scale")))
+        self.counting = self.fractions | vocabulary.phrases("number.ones") | vocabulary.phrases("number.tens")
+        self.articles = vocabulary.phrases("number.article")
+        self.point = vocabulary.phrases("number.point")
+        self.negative = vocabulary.phrases("number.negative")
+        self.ordinal_suffix = vocabulary.phrases("number.ordinal_suffix")
+        self.verbs = vocabulary.phrases("conversion.verb")
+        self.inside = vocabulary.phrases("conversion.in")
+        self.punctuation = vocabulary.phrases("conversion.punctuation")
+        self.difference = vocabulary.phrases("conversion.difference")
+        self.powers = vocabulary.phrases("conversion.power")
+
+
+@cache
+def _conversion_words(vocabulary: Vocabulary) -> _Words:
+    return _Words(vocabulary)

@@ -17,15 +17,13 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
-from lark import Token, Transformer, v_args
-from lark.visitors import merge_transformers
+from lark import Token, Transformer
 
 from ..formatting import format_number
-from ..numbers import MAX_EXPONENT, InvalidNumber
+from ..numbers import MAX_EXPONENT, InvalidNumber, parse_decimal, parse_fraction, parse_number_words
 from ..prepared import Leg, Parts, Prepared, Reading, Refusal, shown_amount
 from ..result import Result, Status
 from ..typos import correction, max_edits
-from .common import NumberReader
 
 if TYPE_CHECKING:
     import pint
@@ -34,11 +32,6 @@ if TYPE_CHECKING:
     from ..normalize import Normalized
     from ..units import UnitMatch, Units
 
-_FILLER_WORDS = frozenset({"of", "the", "a", "an"})
-_THOUSAND = ("k", "K")
-_RACES = frozenset({"run", "runs", "race", "races", "walk", "walks", "fun"})
-_DIFFERENCE_WORDS = frozenset({"difference", "differences", "change", "changes", "rise", "increase", "drop",
-                               "decrease", "delta"})
 UNIT_LIKE = 75  # how close (rapidfuzz ratio) an unknown word must be to a unit to be reported as a typo
 LARGEST = Fraction(10) ** MAX_EXPONENT  # beyond this a number is not a measurement (and floats overflow)
 
@@ -55,76 +48,197 @@ class Piece:
 
 @dataclass(frozen=True)
 class Conversion:
+    """What a conversion query asks: the amounts and their words, and the unit phrases asked for."""
+
     source: tuple[Piece, ...]
     target: tuple[tuple[str, ...], ...]  # one unit phrase, several for "feet and inches", none if missing
     asked: bool = False  # "how many cups in a gallon": a conversion question, even with no number typed
     bare: bool = False  # "5 kg" and nothing else: a conversion only if every word is a unit
+    context: tuple[str, ...] = ()  # words before the amount that no reading uses: "body weight 80 kg"
+    chain: tuple[tuple[str, ...], ...] = ()  # "170 cm to inches to feet": the units asked on the way
+    chain_words: tuple[str, ...] = ()  # the target's words as typed, for a chain that is not units
+
+    @property
+    def unexplained(self) -> tuple[str, ...]:
+        """The words this reading does not explain (the arbiter lowers its confidence for them)."""
+        return self.context
 
 
-@v_args(inline=True)
+@dataclass(frozen=True)
+class _Link:
+    """One more unit in a chain ("... to feet"), with its words as typed ("to", "feet")."""
+
+    phrase: tuple[str, ...]
+    typed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Target:
+    phrases: tuple[tuple[str, ...], ...]
+    links: tuple[_Link, ...]
+
+    def conversion(self, source: tuple[Piece, ...], context: tuple[str, ...] = ()) -> Conversion:
+        """The request, answering in the chain's last unit when the target is a chain."""
+        if not self.links:
+            return Conversion(source, self.phrases, context=context)
+        typed = tuple(w for p in self.phrases for w in p) + tuple(w for link in self.links for w in link.typed)
+        return Conversion(source, (self.links[-1].phrase,), context=context,
+                          chain=(*self.phrases, *(link.phrase for link in self.links[:-1])), chain_words=typed)
+
+
+@dataclass(frozen=True)
+class _Context:
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _More:
+    """"and a half" after a unit: added to the amount before it ("a pound and a half")."""
+
+    value: Fraction
+    note: str
+
+
+def _split(children: tuple[Any, ...]) -> tuple[tuple[str, ...], list[Any]]:
+    """The context words and the other children that are not tokens (connectors, frames)."""
+    context = next((c.words for c in children if isinstance(c, _Context)), ())
+    return context, [c for c in children if not isinstance(c, (Token, _Context))]
+
+
+def _one(words: tuple[str, ...]) -> tuple[Piece, ...]:
+    return (Piece(Fraction(1), words, typed=False),)
+
+
 class _Reader(Transformer[Any, Any]):
-    def forward(self, source: tuple[Piece, ...], target: Any) -> Conversion:
-        return Conversion(source, tuple(target))
+    """conversion.lark's tree -> a Conversion. Tokens that only mark a structure (connectors, "how many",
+    "what") are dropped here; the rule they belong to says what they meant."""
 
-    def forward_one(self, words: tuple[str, ...], target: Any) -> Conversion:
-        target = target if isinstance(target, list) else [target]
-        return Conversion((Piece(Fraction(1), words, typed=False),), tuple(target))
+    def forward(self, children: list[Any]) -> Conversion:
+        context, (source, target) = _split(tuple(children))
+        return cast("_Target", target).conversion(source, context)
 
-    def how_many(self, target: tuple[str, ...], source: Any) -> Conversion:
+    def forward_one(self, children: list[Any]) -> Conversion:
+        _context, (words, target) = _split(tuple(children))
+        return cast("_Target", target).conversion(_one(words))
+
+    def how_many(self, children: list[Any]) -> Conversion:
+        _context, (target, source) = _split(tuple(children))
+        if source and not isinstance(source[0], Piece):
+            source = _one(source)
         return Conversion(source, (target,), asked=True)
 
-    def how_many_after(self, source: tuple[Piece, ...], target: tuple[str, ...]) -> Conversion:
+    def how_many_after(self, children: list[Any]) -> Conversion:
+        context, (source, target) = _split(tuple(children))
+        return Conversion(source, (target,), context=context)
+
+    def reversed(self, children: list[Any]) -> Conversion:
+        _context, (target, source) = _split(tuple(children))
         return Conversion(source, (target,))
 
-    def reversed(self, target: tuple[str, ...], source: tuple[Piece, ...]) -> Conversion:
-        return Conversion(source, (target,))
+    def amount_last(self, children: list[Any]) -> Conversion:
+        """"kg to lbs 75": the amount typed after both units belongs to the first."""
+        _context, (words, target, amount) = _split(tuple(children))
+        return Conversion((Piece(amount[0], words, note=amount[1]),), (target,))
 
-    def missing_target(self, source: tuple[Piece, ...]) -> Conversion:
-        return Conversion(source, ())
+    def missing_target(self, children: list[Any]) -> Conversion:
+        context, (source,) = _split(tuple(children))
+        return Conversion(source, (), context=context)
 
-    def bare(self, source: tuple[Piece, ...]) -> Conversion:
-        return Conversion(source, (), bare=True)
+    def missing_target_one(self, children: list[Any]) -> Conversion:
+        _context, (words,) = _split(tuple(children))
+        return Conversion(_one(words), ())
 
-    def missing_target_one(self, words: tuple[str, ...]) -> Conversion:
-        return Conversion((Piece(Fraction(1), words, typed=False),), ())
+    def bare(self, children: list[Any]) -> Conversion:
+        context, (source,) = _split(tuple(children))
+        return Conversion(source, (), bare=True, context=context)
 
-    def source(self, child: Any) -> tuple[Piece, ...]:
-        return child if isinstance(child, tuple) and isinstance(child[0], Piece) else (
-            Piece(Fraction(1), child, typed=False),)
+    def context(self, children: list[Token]) -> _Context:
+        return _Context(tuple(str(token) for token in children))
 
-    def quantities(self, *pieces: Piece) -> tuple[Piece, ...]:
-        return pieces
+    def source(self, children: list[Any]) -> Any:
+        _context, (child,) = _split(tuple(children))
+        return child
 
-    def quantity(self, amount: tuple[Fraction, str], words: tuple[str, ...]) -> Piece:
+    def quantities(self, children: list[Any]) -> tuple[Piece, ...]:
+        pieces: list[Piece] = []
+        for child in children:
+            if isinstance(child, Piece):
+                pieces.append(child)
+            elif isinstance(child, _More):  # "a pound and a half": one and a half pounds
+                last = pieces[-1]
+                note = "; ".join(n for n in (last.note, child.note) if n)
+                pieces[-1] = replace(last, value=last.value + child.value, note=note)
+        return tuple(pieces)
+
+    def quantity(self, children: list[Any]) -> Piece:
+        _context, (amount, words) = _split(tuple(children))
         return Piece(amount[0], words, note=amount[1])
 
-    def amount(self, value: Fraction) -> tuple[Fraction, str]:
-        return value, ""
+    def more(self, children: list[Any]) -> _More:
+        return _More(*children[0])
 
-    def negative(self, value: Fraction) -> tuple[Fraction, str]:
-        return -value, ""
+    def target(self, children: list[Any]) -> _Target:
+        _context, rest = _split(tuple(children))
+        return _Target(tuple(c for c in rest if not isinstance(c, _Link)),
+                       tuple(c for c in rest if isinstance(c, _Link)))
 
-    def lost_point(self, whole: Token, digits: Token) -> tuple[Fraction, str]:
+    def link(self, children: list[Any]) -> _Link:
+        typed = tuple(word for child in children if isinstance(child, Token) for word in child.split())
+        phrase = children[-1]
+        return _Link(phrase, typed + phrase)
+
+    def unit_phrase(self, children: list[Token]) -> tuple[str, ...]:
+        """The words of a unit phrase without the articles before them: "three quarters of a cup",
+        "5 kg to the lb", "how many cups in the gallon"."""
+        words = tuple(word for token in children for word in token.split())
+        filler = _words("conversion.filler")
+        while len(words) > 1 and words[0].lower() in filler:
+            words = words[1:]
+        return words
+
+    # amounts: (value, note) -----------------------------------------------------------------------
+
+    def decimal(self, children: list[Token]) -> tuple[Fraction, str]:
+        return parse_decimal(children[0]), ""
+
+    def fraction(self, children: list[Token]) -> tuple[Fraction, str]:
+        return parse_fraction(children[0]), ""
+
+    def mixed(self, children: list[Token]) -> tuple[Fraction, str]:
+        return parse_decimal(children[0]) + parse_fraction(children[1]), ""
+
+    def words(self, children: list[Token]) -> tuple[Fraction, str]:
+        return parse_number_words(str(children[0])), ""
+
+    def scaled(self, children: list[Token]) -> tuple[Fraction, str]:
+        return parse_number_words(str(children[1]), start=parse_decimal(children[0])), ""
+
+    def one(self, children: list[Token]) -> tuple[Fraction, str]:
+        return Fraction(1), ""
+
+    def negative(self, children: list[Any]) -> tuple[Fraction, str]:
+        value, note = children[-1]
+        return -value, note
+
+    def lost_point(self, children: list[Token]) -> tuple[Fraction, str]:
+        whole, digits = children
         if not (whole.isdigit() and digits.isdigit()):  # "1.5 2" or "3e2 5": no lost point to restore
             raise InvalidNumber(f"'{whole} {digits}' is two numbers, not one")
         if len(whole) <= 3 and len(digits) == 3 and not whole.startswith("0"):  # "1 000 kg": thousands
             return Fraction(int(whole + digits)), f"read '{whole} {digits}' as {int(whole + digits)}"
         return Fraction(f"{whole}.{digits}"), f"read '{whole} {digits}' as {whole}.{digits}"
 
-    def target(self, *phrases: tuple[str, ...]) -> list[tuple[str, ...]]:
-        return list(phrases)
-
-    def unit_phrase(self, *tokens: Token) -> tuple[str, ...]:
-        """The words of a unit phrase without the articles before them: "three quarters of a cup",
-        "5 kg to the lb", "how many cups in the gallon"."""
-        words = tuple(word for token in tokens for word in token.split())
-        while len(words) > 1 and words[0].lower() in _FILLER_WORDS:
-            words = words[1:]
-        return words
-
 
 def reader() -> Transformer[Any, Any]:
-    return cast("Transformer[Any, Any]", merge_transformers(_Reader(), common=NumberReader()))
+    return _Reader()
+
+
+@cache
+def _words(name: str) -> frozenset[str]:
+    """A word class of the vocabulary (data/vocabulary.toml), lowercase."""
+    from ..vocabulary import Vocabulary
+
+    return Vocabulary.default().phrases(name)
 
 
 @dataclass(frozen=True)
@@ -144,7 +258,7 @@ def _ingredients() -> dict[str, _Ingredient]:
 
 def _ingredient(words: tuple[str, ...], notes: list[str]) -> _Ingredient | None:
     """The ingredient `words` name, forgiving one typo ("suger") when it is close to one ingredient only."""
-    key = " ".join(w for w in words if w.lower() not in _FILLER_WORDS).lower()
+    key = " ".join(w for w in words if w.lower() not in _words("conversion.filler")).lower()
     table = _ingredients()
     found = table.get(key) or (table.get(key[:-1]) if key.endswith("s") else None)
     if found is not None or not key:
@@ -182,6 +296,7 @@ def decide(request: Conversion, query: Normalized, context: Context) -> Prepared
 
 def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared | None:
     notes = [*query.notes, *(p.note for p in request.source if p.note)]
+    request = _unchained(request, units, notes)
     request = replace(request, source=tuple(_thousands(p, request.target, units, notes) for p in request.source))
     for piece in request.source:
         if abs(piece.value) > LARGEST:
@@ -195,16 +310,16 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
         shown = " ".join(f"{shown_amount(i.value)} {units.symbol(i.unit)}" for i in items)
         raise Refusal(Status.MISSING_TARGET, f"Convert {shown} to what? Name a unit, e.g. '{shown} to …'.")
     goal = [m.unit for m in targets]
-    leftovers = [w for i in items for w in i.leftover if w.lower() not in _FILLER_WORDS]
+    leftovers = [w for i in items for w in i.leftover if w.lower() not in _words("conversion.filler")]
     target_leftover = [w for words, m in zip(request.target, targets) for w in words[m.used:]
-                       if w.lower() not in _FILLER_WORDS]
-    if ({w.lower() for w in (*leftovers, *target_leftover)} & _DIFFERENCE_WORDS
+                       if w.lower() not in _words("conversion.filler")]
+    if ({w.lower() for w in (*leftovers, *target_leftover)} & _words("conversion.difference")
             and all(units.is_temperature(unit) for unit in (*(item.unit for item in items), *goal))):
         # "10 degrees c difference in f": a change of 10 °C is one of 18 °F, not the 50 °F 10 °C reads
         items = [replace(item, unit=units.difference(item.unit)) for item in items]
         goal = [units.difference(unit) for unit in goal]
-        leftovers = [w for w in leftovers if w.lower() not in _DIFFERENCE_WORDS]
-        target_leftover = [w for w in target_leftover if w.lower() not in _DIFFERENCE_WORDS]
+        leftovers = [w for w in leftovers if w.lower() not in _words("conversion.difference")]
+        target_leftover = [w for w in target_leftover if w.lower() not in _words("conversion.difference")]
         notes.append("read as a temperature difference")
     # An ingredient matters only between a mass and a volume: "10k race in miles" is not rice
     weighed = any(_mass_and_volume(item.unit, unit, units) for item in items for unit in goal)
@@ -222,6 +337,7 @@ def details(request: Conversion, query: Normalized, context: Context) -> Iterato
     """For Router.explain: which words named which unit, read as the answer read them (the temperature
     letters of "32 f to c" included), and the words left over."""
     units = context.units
+    request = _unchained(request, units, [])
     phrases = [*(piece.words for piece in request.source), *request.target]
     try:
         sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), [])
@@ -288,6 +404,21 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
             hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
             raise Refusal(Status.UNKNOWN_UNIT, f"Unknown unit {words[0]!r}.{hint}", suggestions)
     return _reread([m for m in sources if m], [m for m in targets if m], units, notes)
+
+
+def _unchained(request: Conversion, units: Units, notes: list[str]) -> Conversion:
+    """"170 cm to inches to feet" asks for the last unit, when every unit of the chain is one whole unit
+    phrase; otherwise the words after the first target were not a chain ("10 kg to lb in a bag") and are
+    read as that target's words, as any words after a unit are."""
+    if not request.chain:
+        return request
+    phrases = (*request.chain, *request.target)
+    matches = [units.resolve(words, temperature=True) for words in phrases]
+    if all(m is not None and m.used == len(words) for words, m in zip(phrases, matches)):
+        shown = " -> ".join(" ".join(words) for words in phrases)
+        notes.append(f"read {shown!r} as a chain: answered in {' '.join(request.target[0])}")
+        return replace(request, chain=(), chain_words=())
+    return replace(request, target=(request.chain_words,), chain=(), chain_words=())
 
 
 def _plainly_units(words: tuple[str, ...], match: UnitMatch | None) -> bool:
@@ -391,7 +522,7 @@ def _respelt(request: Conversion, words: tuple[str, ...], spelling: str) -> Conv
 def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, notes: list[str]) -> Piece:
     """"5k m" is 5000 m; a bare "5k" beside a length is the race distance, 5 km ("5k run in miles" too), but
     "2k steps" is two thousand steps."""
-    if not piece.typed or not piece.words or piece.words[0] not in _THOUSAND:
+    if not piece.typed or not piece.words or piece.words[0].lower() not in _words("conversion.thousand"):
         return piece
     rest = piece.words[1:]
     if rest and units.resolve(rest) is not None:
@@ -400,7 +531,7 @@ def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, 
     goal = units.resolve(target[0]) if target else None
     if goal is None or not units.is_length(goal.unit):
         return piece
-    if not rest or rest[0].lower() in _RACES:
+    if not rest or rest[0].lower() in _words("conversion.race"):
         notes.append(f"read '{shown_amount(piece.value)}k' as {shown_amount(piece.value)} km")
         return replace(piece, words=("km", *rest))
     # "2k steps to km": two thousand steps, not a 2 km race
