@@ -295,7 +295,7 @@ def _number_run(kept: list[tuple[str, str, str]], start: int, words: _Words, aft
         return at
 
     index = start
-    if kept[index][0] == "and":
+    if kept[index][1] in words.joins:
         if not after_number:
             return start
         index += 1
@@ -306,7 +306,7 @@ def _number_run(kept: list[tuple[str, str, str]], start: int, words: _Words, aft
     while index < len(kept):
         if number_word(index):
             index += 1
-        elif kept[index][0] == "and" and number_word(article_then(index + 1)):
+        elif kept[index][1] in words.joins and number_word(article_then(index + 1)):
             index = article_then(index + 1) + 1
         elif kept[index][1] in words.point and index + 1 < len(kept) and kept[index + 1][1] in words.digits:
             index += 1
@@ -365,6 +365,7 @@ class _Words:
         self.counting = self.fractions | vocabulary.phrases("number.ones") | vocabulary.phrases("number.tens")
         self.articles = vocabulary.phrases("number.article")
         self.point = vocabulary.phrases("number.point")
+        self.joins = vocabulary.phrases("number.and")
         self.negative = vocabulary.phrases("number.negative")
         self.ordinal_suffix = vocabulary.phrases("number.ordinal_suffix")
         self.verbs = vocabulary.phrases("conversion.verb")
