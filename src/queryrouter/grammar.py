@@ -215,7 +215,8 @@ Candidate = tuple[tuple[str, ...], str]
 """A token for the conversion parser: its candidate terminals, most likely first, and its text."""
 
 _FREE = ("courtesy", "frame")
-_WORDY = ("WORD", "ARTICLE", "ONE", "OF", "CONTEXT")  # what may stand before the amount as context
+_WORDY = ("WORD", "ARTICLE", "ONE", "OF", "WHAT")  # what may stand before the amount as context
+_AMOUNT = ("NUMBER", "FRACTION", "NUMBER_WORDS", "MINUS")
 
 
 def conversion_tokens(text: str) -> list[Candidate]:
@@ -346,9 +347,11 @@ _TERMINALS = {"source_connector": "FROM", "and": "AND", "of": "OF", "how_many": 
 def _mark_context(tokens: list[Candidate]) -> None:
     """Words before the first amount, when nothing but words stands there ("body weight 80 kg", "if a box
     weighs 20 kg"), are CONTEXT: no reading uses them, and the request reports them as unexplained."""
-    index = next((i for i, (candidates, _text) in enumerate(tokens)
-                  if candidates[0] in ("NUMBER", "FRACTION", "NUMBER_WORDS", "MINUS")), 0)
+    index = next((i for i, (candidates, _text) in enumerate(tokens) if candidates[0] in _AMOUNT), 0)
     if any(candidates[0] not in _WORDY and candidates != ("CONVERT",) for candidates, _text in tokens[:index]):
+        return
+    after = next((candidates[0] for candidates, _text in tokens[index:] if candidates[0] not in _AMOUNT), None)
+    if after != "WORD":  # "pounds 200 in kg": the word before the amount is its unit
         return
     first = 1 if tokens and tokens[0][0] == ("CONVERT",) else 0
     if index > first and any(candidates[0] == "WORD" for candidates, _text in tokens[first:index]):

@@ -140,6 +140,11 @@ class _Reader(Transformer[Any, Any]):
         _context, (words, target, amount) = _split(tuple(children))
         return Conversion((Piece(amount[0], words, note=amount[1]),), (target,))
 
+    def amount_between(self, children: list[Any]) -> Conversion:
+        """"pounds 200 in kg": the amount typed after its unit."""
+        _context, (words, amount, target) = _split(tuple(children))
+        return cast("_Target", target).conversion((Piece(amount[0], words, note=amount[1]),))
+
     def missing_target(self, children: list[Any]) -> Conversion:
         context, (source,) = _split(tuple(children))
         return Conversion(source, (), context=context)
@@ -296,6 +301,8 @@ def decide(request: Conversion, query: Normalized, context: Context) -> Prepared
 
 def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared | None:
     notes = [*query.notes, *(p.note for p in request.source if p.note)]
+    if request.context:  # "body weight 80 kg in stone": said, so the answer shows what it left out
+        notes.append(f"ignored {' '.join(request.context)!r}")
     request = _unchained(request, units, notes)
     request = replace(request, source=tuple(_thousands(p, request.target, units, notes) for p in request.source))
     for piece in request.source:
@@ -377,7 +384,14 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
         raise Refusal(Status.UNKNOWN_UNIT, "Currencies are not converted: exchange rates change daily, and "
                                            "queryrouter works offline.")
     if not any(sources) and not any(targets):
-        return None, None
+        # "50 farenheit to celcius": beside a typed number, every phrase one typo from one unit is read so
+        fixes = [_phrase_correction(words, units) for words in phrases] if digits and typed else [None]
+        if not all(fixes):
+            return None, None
+        for words, fixed in zip(phrases, fixes):
+            notes.append(f"read {' '.join(words)!r} as {' '.join(fixed or ())!r}")
+            request = _respelt(request, words, fixed or words)
+        return _resolve_sides(request, units, digits, notes)
     matches = [*sources, *targets]
     if not typed and not all(_plainly_units(w, m) for w, m in zip(phrases, matches)):
         return None, None
@@ -389,7 +403,11 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
     for index, (words, match) in enumerate(zip(phrases, matches)):
         if match is None:
             if len(words) > 1:  # "2 weeks to lose weight": words, not a misspelt unit
-                return None, None
+                fixed = _phrase_correction(words, units) if digits else None  # "1 nautcial mile in km"
+                if fixed is None:
+                    return None, None
+                notes.append(f"read {' '.join(words)!r} as {' '.join(fixed)!r}")
+                return _resolve_sides(_respelt(request, words, fixed), units, digits, notes)
             # "5 florbs to kg" is a unit typo; "7 days to die", "2 days to go" and "calories in a banana" are
             # not conversions, so beside a typed number the source may be anything, elsewhere the word must
             # be close to a unit, and longer than two letters.
@@ -399,7 +417,7 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
             correction = units.correct(words[0])
             if correction is not None:
                 notes.append(f"read {words[0]!r} as {correction!r}")
-                return _resolve_sides(_respelt(request, words, correction), units, digits, notes)
+                return _resolve_sides(_respelt(request, words, (correction,)), units, digits, notes)
             suggestions = tuple(units.suggest(words[0]))
             hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
             raise Refusal(Status.UNKNOWN_UNIT, f"Unknown unit {words[0]!r}.{hint}", suggestions)
@@ -419,6 +437,22 @@ def _unchained(request: Conversion, units: Units, notes: list[str]) -> Conversio
         notes.append(f"read {shown!r} as a chain: answered in {' '.join(request.target[0])}")
         return replace(request, chain=(), chain_words=())
     return replace(request, target=(request.chain_words,), chain=(), chain_words=())
+
+
+def _phrase_correction(words: tuple[str, ...], units: Units) -> tuple[str, ...] | None:
+    """The unit phrase `words` is one typo from, as a whole ("nautcial mile") or in one of its words
+    ("kilomteres per hour", "degres celsius"), when the corrected phrase is wholly one unit; else None."""
+    candidates = [units.correct(" ".join(words))] if len(words) > 1 else []
+    for index, word in enumerate(words):
+        spelling = units.correct(word) if units.resolve((word,)) is None else None
+        candidates.append(None if spelling is None else " ".join((*words[:index], spelling, *words[index + 1:])))
+    for candidate in candidates:
+        if candidate is not None:
+            fixed = tuple(candidate.split())
+            match = units.resolve(fixed, temperature=True)
+            if match is not None and match.used == len(fixed):
+                return fixed
+    return None
 
 
 def _plainly_units(words: tuple[str, ...], match: UnitMatch | None) -> bool:
@@ -510,10 +544,10 @@ def _celsius(match: UnitMatch, units: Units, notes: list[str]) -> UnitMatch:
     return replace(match, unit=units.celsius)
 
 
-def _respelt(request: Conversion, words: tuple[str, ...], spelling: str) -> Conversion:
-    """`request` with the unit phrase `words` (one misspelt word) spelt right."""
+def _respelt(request: Conversion, words: tuple[str, ...], spelling: tuple[str, ...]) -> Conversion:
+    """`request` with the unit phrase `words` (misspelt) spelt right."""
     def fixed(phrase: tuple[str, ...]) -> tuple[str, ...]:
-        return (spelling,) if phrase == words else phrase
+        return spelling if phrase == words else phrase
 
     return replace(request, source=tuple(replace(p, words=fixed(p.words)) for p in request.source),
                    target=tuple(fixed(phrase) for phrase in request.target))
