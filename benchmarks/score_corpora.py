@@ -1,5 +1,5 @@
-"""Measure queryrouter on the blind corpora (benchmarks/corpora/*.toml, or the files given): how many queries
-it answers rightly, and how many of its ok answers are wrong.
+"""Measure queryrouter on the blind corpora (benchmarks/corpora/*.toml and grammars/phrasing.examples.toml, or
+the files given): how many queries it answers rightly, and how many of its ok answers are wrong.
 
 The blind corpora were written by people who had not read the grammar or the code, from the kinds of
 query the project's issues name; they measure how well it reads what people type instead of mirroring its
@@ -17,6 +17,7 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
@@ -24,44 +25,71 @@ sys.path.insert(0, str(REPO / "tests"))
 from corpus import load, mismatches  # noqa: E402 - found through the path above
 from queryrouter import Router  # noqa: E402
 
+PHRASING = REPO / "grammars" / "phrasing.examples.toml"
+HEADER = f"{'corpus':28} {'queries':>7} {'right':>7} {'ok':>5} {'ok wrong':>8}  right by expected intent"
+
+
+class Tally:
+    """The figures of one corpus: queries, right, ok, ok wrong, right by expected intent, and the misses."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.counts: Counter[str] = Counter()
+        self.by_intent: Counter[str] = Counter()
+        self.of_intent: Counter[str] = Counter()
+        self.misses: list[tuple[str, dict[str, Any], list[str]]] = []
+
+    def add(self, example: dict[str, Any], data: dict[str, Any], wrong: list[str]) -> None:
+        """Count one example, given its Result's to_dict() and what it got wrong ([] when right)."""
+        intent = example.get("intent", "refuse" if example.get("expect", {}).get("ok") is False else "other")
+        self.of_intent[intent] += 1
+        self.counts["queries"] += 1
+        self.counts["ok"] += data["ok"]
+        if wrong:
+            self.counts["ok wrong"] += data["ok"]
+            self.misses.append((example["query"], data, wrong))
+        else:
+            self.counts["right"] += 1
+            self.by_intent[intent] += 1
+
+    def line(self) -> str:
+        share = "  ".join(f"{name} {self.by_intent[name]}/{n}" for name, n in sorted(self.of_intent.items()))
+        return (f"{self.name:28} {self.counts['queries']:7} {_pct(self.counts['right'], self.counts['queries']):>7} "
+                f"{self.counts['ok']:5} {self.counts['ok wrong']:8}  {share}")
+
+    def miss_lines(self) -> list[str]:
+        return [f"  {'OK-WRONG' if data['ok'] else 'miss':8} {query!r}: {data['intent']}/{data['status']} "
+                f"{data['text'][:90]!r}  ({wrong[0]})" for query, data, wrong in self.misses]
+
+
+def judge(example: dict[str, Any], data: dict[str, Any]) -> list[str]:
+    """What the Result got wrong; an example that names no status is also right when nothing is answered
+    (a word the dictionary may lack)."""
+    wrong = mismatches(example, data)
+    if wrong and not data["ok"] and "status" not in example and "ok" not in example.get("expect", {}):
+        return []
+    return wrong
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path, help="corpus files (default: benchmarks/corpora/*.toml)")
+    parser.add_argument("files", nargs="*", type=Path,
+                        help="corpus files (default: benchmarks/corpora/*.toml and grammars/phrasing.examples.toml)")
     parser.add_argument("--wrong", action="store_true", help="list every miss")
     args = parser.parse_args()
-    files = args.files or sorted((REPO / "benchmarks" / "corpora").glob("*.toml"))
+    files = args.files or [*sorted((REPO / "benchmarks" / "corpora").glob("*.toml")), PHRASING]
     router = Router()
-    print(f"{'corpus':28} {'queries':>7} {'right':>7} {'ok':>5} {'ok wrong':>8}  right by expected intent")
+    print(HEADER)
     totals: Counter[str] = Counter()
     for path in files:
-        counts: Counter[str] = Counter()
-        by_intent: Counter[str] = Counter()
-        of_intent: Counter[str] = Counter()
-        misses = []
+        tally = Tally(path.name)
         for example in load(path):
             data = router.route(example["query"]).to_dict()
-            wrong = mismatches(example, data)
-            if wrong and not data["ok"] and "status" not in example and "ok" not in example.get("expect", {}):
-                wrong = []  # no status named: a right answer or none (a word the dictionary may lack)
-            intent = example.get("intent", "refuse" if example.get("expect", {}).get("ok") is False else "other")
-            of_intent[intent] += 1
-            counts["queries"] += 1
-            counts["ok"] += data["ok"]
-            if wrong:
-                counts["ok wrong"] += data["ok"]
-                misses.append((example["query"], data, wrong))
-            else:
-                counts["right"] += 1
-                by_intent[intent] += 1
-        totals.update(counts)
-        share = "  ".join(f"{name} {by_intent[name]}/{n}" for name, n in sorted(of_intent.items()))
-        print(f"{path.name:28} {counts['queries']:7} {_pct(counts['right'], counts['queries']):>7} "
-              f"{counts['ok']:5} {counts['ok wrong']:8}  {share}")
+            tally.add(example, data, judge(example, data))
+        totals.update(tally.counts)
+        print(tally.line())
         if args.wrong:
-            for query, data, wrong in misses:
-                mark = "OK-WRONG" if data["ok"] else "miss"
-                print(f"  {mark:8} {query!r}: {data['intent']}/{data['status']} {data['text'][:90]!r}  ({wrong[0]})")
+            print("\n".join(tally.miss_lines()))
     print(f"{'all':28} {totals['queries']:7} {_pct(totals['right'], totals['queries']):>7} {totals['ok']:5} "
           f"{totals['ok wrong']:8}  ok answers wrong: {_pct(totals['ok wrong'], totals['ok'])}")
     return 0
