@@ -204,10 +204,15 @@ class Units:
         return cast("pint.Unit", base**power)
 
     def _prefixed(self, words: tuple[str, ...]) -> pint.Unit | None:
-        """A prefix written apart from its unit: "kilo pascals", "mega watts", "milli seconds"."""
-        if len(words) != 2 or words[0].lower() not in self._prefix_words or not words[1].isalpha():
+        """A prefix written apart from its unit ("kilo pascals", "mega watts"), or a unit of two words
+        that pint names with an underscore ("electron volts", "light years")."""
+        if len(words) != 2 or not (words[0].isalpha() and words[1].isalpha()):
             return None
-        return self._pint_name(words[0].lower() + words[1])
+        if words[0].lower() in self._prefix_words:
+            return self._pint_name(words[0].lower() + words[1])
+        if min(len(words[0]), len(words[1])) < 3:
+            return None
+        return self._pint_name(f"{words[0].lower()}_{words[1].lower()}")
 
     @cached_property
     def _prefix_words(self) -> frozenset[str]:

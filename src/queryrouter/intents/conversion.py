@@ -60,8 +60,9 @@ class Conversion:
 
     @property
     def unexplained(self) -> tuple[str, ...]:
-        """The words this reading does not explain (the arbiter lowers its confidence for them)."""
-        return self.context
+        """The words this reading does not explain (the arbiter lowers its confidence for them): the
+        context before the amount, unless it names the ingredient ("honey 1 tbsp in grams")."""
+        return () if self.context and _ingredient(self.context, []) is not None else self.context
 
 
 @dataclass(frozen=True)
@@ -294,12 +295,12 @@ def decide(request: Conversion, query: Normalized, context: Context) -> Prepared
     """Every choice that does not depend on the amounts, as a Prepared to apply to them (the router keeps
     it for the query's shape); a failure found on the way; or None to decline."""
     try:
-        return _prepare(request, query, context.units)
+        return _prepare(request, query, context.units, _Words(context))
     except Refusal as refusal:
         return refusal.result(query.original)
 
 
-def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared | None:
+def _prepare(request: Conversion, query: Normalized, units: Units, known: _Words) -> Prepared | None:
     notes = [*query.notes, *(p.note for p in request.source if p.note)]
     if request.context:  # "body weight 80 kg in stone": said, so the answer shows what it left out
         notes.append(f"ignored {' '.join(request.context)!r}")
@@ -309,7 +310,7 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
         if abs(piece.value) > LARGEST:
             raise Refusal(Status.INVALID_NUMBER, "The number is too large to be a measurement.")
     request = _compound_target(_unbare(request, units), units)
-    sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), notes)
+    sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), notes, known)
     if sources is None or targets is None:
         return None
     items = [_Item(p.value, m.unit, p.words[m.used:]) for p, m in zip(request.source, sources)]
@@ -331,6 +332,10 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
     # An ingredient matters only between a mass and a volume: "10k race in miles" is not rice
     weighed = any(_mass_and_volume(item.unit, unit, units) for item in items for unit in goal)
     substance = _ingredient(tuple(leftovers or target_leftover), notes) if weighed else None
+    if weighed and substance is None and not (leftovers or target_leftover) and request.context:
+        substance = _ingredient(request.context, notes)  # "honey 1 tbsp in grams": the context names it
+        if substance is not None:
+            notes.remove(f"ignored {' '.join(request.context)!r}")
     if substance is None and (leftovers or target_leftover):
         for word in (*leftovers, *target_leftover):
             if units.changes_a_unit(word):  # "2 kilowatt hours", "10 fl oz uk": a wrong number if ignored
@@ -347,7 +352,8 @@ def details(request: Conversion, query: Normalized, context: Context) -> Iterato
     request = _unchained(request, units, [])
     phrases = [*(piece.words for piece in request.source), *request.target]
     try:
-        sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), [])
+        sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), [],
+                                          _Words(context))
     except Refusal as refusal:
         yield f"conversion: {refusal}"
         return
@@ -359,8 +365,8 @@ def details(request: Conversion, query: Normalized, context: Context) -> Iterato
         yield f"conversion: {match.spelled!r} -> {units.name(match.unit)}{leftover}"
 
 
-def _resolve_sides(request: Conversion, units: Units, digits: bool,
-                   notes: list[str]) -> tuple[list[UnitMatch] | None, list[UnitMatch] | None]:
+def _resolve_sides(request: Conversion, units: Units, digits: bool, notes: list[str],
+                   known: _Words | None = None) -> tuple[list[UnitMatch] | None, list[UnitMatch] | None]:
     """Both sides' units, with the temperature letters read only beside another temperature, and a
     misspelt unit read as the one unit it is close to ("farenheit"), which `notes` records.
 
@@ -391,7 +397,7 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
         for words, fixed in zip(phrases, fixes):
             notes.append(f"read {' '.join(words)!r} as {' '.join(fixed or ())!r}")
             request = _respelt(request, words, fixed or words)
-        return _resolve_sides(request, units, digits, notes)
+        return _resolve_sides(request, units, digits, notes, known)
     matches = [*sources, *targets]
     if not typed and not all(_plainly_units(w, m) for w, m in zip(phrases, matches)):
         return None, None
@@ -407,17 +413,18 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
                 if fixed is None:
                     return None, None
                 notes.append(f"read {' '.join(words)!r} as {' '.join(fixed)!r}")
-                return _resolve_sides(_respelt(request, words, fixed), units, digits, notes)
+                return _resolve_sides(_respelt(request, words, fixed), units, digits, notes, known)
             # "5 florbs to kg" is a unit typo; "7 days to die", "2 days to go" and "calories in a banana" are
             # not conversions, so beside a typed number the source may be anything, elsewhere the word must
             # be close to a unit, and longer than two letters.
             typo = index < len(pieces) and digits
             if not typo and (len(words[0]) < 3 or not units.suggest(words[0], limit=1, cutoff=UNIT_LIKE)):
                 return None, None
-            correction = units.correct(words[0])
+            # "2 eggs" is not "2 ergs": a word of the language is not taken for a misspelt unit
+            correction = None if known is not None and known.word(words[0]) else units.correct(words[0])
             if correction is not None:
                 notes.append(f"read {words[0]!r} as {correction!r}")
-                return _resolve_sides(_respelt(request, words, (correction,)), units, digits, notes)
+                return _resolve_sides(_respelt(request, words, (correction,)), units, digits, notes, known)
             suggestions = tuple(units.suggest(words[0]))
             hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
             raise Refusal(Status.UNKNOWN_UNIT, f"Unknown unit {words[0]!r}.{hint}", suggestions)
@@ -437,6 +444,18 @@ def _unchained(request: Conversion, units: Units, notes: list[str]) -> Conversio
         notes.append(f"read {shown!r} as a chain: answered in {' '.join(request.target[0])}")
         return replace(request, chain=(), chain_words=())
     return replace(request, target=(request.chain_words,), chain=(), chain_words=())
+
+
+class _Words:
+    """Whether a word is a word of the language (the glossary's lexicon, exactly or as an inflection):
+    asked only of a word that names no unit, so the lexicon loads only for those."""
+
+    def __init__(self, context: Context) -> None:
+        self._context = context
+
+    def word(self, word: str) -> bool:
+        found = self._context.glossary.lookup(word)
+        return found is not None and found.how in ("exact", "inflection")
 
 
 def _phrase_correction(words: tuple[str, ...], units: Units) -> tuple[str, ...] | None:
