@@ -67,10 +67,12 @@ class Conversion:
 
 @dataclass(frozen=True)
 class _Link:
-    """One more unit in a chain ("... to feet"), with its words as typed ("to", "feet")."""
+    """One more unit in a chain ("... to feet"), with its words as typed ("to", "feet"). After an article
+    ("10 kg to lb in a bag") it is no unit asked for, but words about the target."""
 
     phrase: tuple[str, ...]
     typed: tuple[str, ...]
+    article: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class _Target:
         if not self.links:
             return Conversion(source, self.phrases, context=context)
         typed = tuple(w for p in self.phrases for w in p) + tuple(w for link in self.links for w in link.typed)
+        if any(link.article for link in self.links):
+            return Conversion(source, (typed,), context=context)
         return Conversion(source, (self.links[-1].phrase,), context=context,
                           chain=(*self.phrases, *(link.phrase for link in self.links[:-1])), chain_words=typed)
 
@@ -191,7 +195,7 @@ class _Reader(Transformer[Any, Any]):
     def link(self, children: list[Any]) -> _Link:
         typed = tuple(word for child in children if isinstance(child, Token) for word in child.split())
         phrase = children[-1]
-        return _Link(phrase, typed + phrase)
+        return _Link(phrase, typed + phrase, article=len(typed) > 1)
 
     def unit_phrase(self, children: list[Token]) -> tuple[str, ...]:
         """The words of a unit phrase without the articles before them: "three quarters of a cup",
@@ -440,7 +444,7 @@ def _unchained(request: Conversion, units: Units, notes: list[str]) -> Conversio
     phrases = (*request.chain, *request.target)
     matches = [units.resolve(words, temperature=True) for words in phrases]
     if all(m is not None and m.used == len(words) for words, m in zip(phrases, matches)):
-        shown = " -> ".join(" ".join(words) for words in phrases)
+        shown = " -> ".join(" ".join(words) for words in ([p.words for p in request.source[:1]] + list(phrases)))
         notes.append(f"read {shown!r} as a chain: answered in {' '.join(request.target[0])}")
         return replace(request, chain=(), chain_words=())
     return replace(request, target=(request.chain_words,), chain=(), chain_words=())
