@@ -16,7 +16,6 @@ from .paths import grammar_dir
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from typing import Any
 
     from lark import Lark, Token, Tree
@@ -52,8 +51,9 @@ def parser() -> Lark:
     return _built
 
 
-def _load_or_build(folder: str) -> Lark:
-    """The parser of the grammars in `folder`: loaded from cache_file, else built and stored there.
+def _load_or_build(folder: str, kind: str = "query") -> Lark:
+    """The parser of `kind` (query.lark, or conversion.lark) of the grammars in `folder`: loaded from
+    cache_file, else built and stored there.
 
     The stored parser is a pickle, and unpickling runs code, so it is read only from a folder of ours
     that no other user may write, and only when the file is a regular file of ours (private_files). lark's
@@ -67,7 +67,7 @@ def _load_or_build(folder: str) -> Lark:
 
     from .private_files import private_cache, read_private, write_private
 
-    file: str | None = cache_file(folder)
+    file: str | None = cache_file(folder, kind)
     try:
         private_cache(PARSERS)
     except OSError:  # UnsafePath, or no home to keep a cache in
@@ -77,9 +77,13 @@ def _load_or_build(folder: str) -> Lark:
             return Lark.load(io.BytesIO(read_private(file, PARSER_LIMIT)))
         except Exception:  # missing, not ours alone, or damaged: built again and replaced
             pass
-    built = Lark.open(os.path.join(folder, "query.lark"), parser="lalr", lexer="contextual",
-                      start=[intent for intent in INTENT_ORDER if intent not in TAGGED], maybe_placeholders=False,
-                      edit_terminals=_from_vocabulary)
+    if kind == "conversion":  # its terminals are declared: the tokens come from conversion_tokens()
+        built = Lark("%import conversion (conversion)\n", parser="lalr", lexer="basic", start="conversion",
+                     import_paths=[folder], maybe_placeholders=False)
+    else:
+        built = Lark.open(os.path.join(folder, "query.lark"), parser="lalr", lexer="contextual",
+                          start=[intent for intent in INTENT_ORDER if intent not in TAGGED],
+                          maybe_placeholders=False, edit_terminals=_from_vocabulary)
     if file is not None:
         stored = io.BytesIO()
         built.save(stored)
@@ -106,7 +110,7 @@ def _from_vocabulary(terminal: TerminalDef) -> None:
                            lambda m: vocabulary.regex(*m.group(1).split("|")), pattern.value)
 
 
-def cache_file(folder: str) -> str:
+def cache_file(folder: str, kind: str = "query") -> str:
     """Where the built parser is kept: in this user's cache folder (private_files.cache_root), named by
     the contents of every grammar in `folder`, the vocabulary, and lark's and Python's versions. Not by
     query.lark alone, as lark's own cache was: a second install with another calculation.lark (a checkout
@@ -122,14 +126,15 @@ def cache_file(folder: str) -> str:
     files = [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith(".lark")]
     grammars = content_hash([*files, FILE])  # terminals are made from the vocabulary too
     version = f"{lark_version}-{sys.version_info[0]}.{sys.version_info[1]}"
-    return os.path.join(cache_root(), PARSERS, f"lark-{version}-{grammars}.pickle")
+    prefix = "" if kind == "query" else f"{kind}-"
+    return os.path.join(cache_root(), PARSERS, f"{prefix}lark-{version}-{grammars}.pickle")
 
 
 def parse(text: str, intent: str) -> Tree[Token] | None:
     """`text` parsed as `intent`, or None when it is not that kind of query."""
     try:
         if intent == "conversion":
-            return conversion_parser().parse(conversion_tokens(text))
+            return _parse_tokens(conversion_parser(), conversion_tokens(text))
         return parser().parse(text, start=intent)
     except _lark_error():
         return None
@@ -153,62 +158,56 @@ and the router's merged reader (intents/__init__.py) takes it unchanged."""
 
 
 def conversion_parser() -> Lark:
-    """The LALR parser of conversion.lark over the conversion lexer's tokens, built in memory on first use
-    (a few milliseconds: the grammar is small and has no regular expressions to compile)."""
+    """The LALR parser of conversion.lark, over declared terminals: built (about 80 ms) or loaded from
+    this user's cache (a few ms) once, on first use, as parser() is."""
     global _conversion
     if _conversion is None:
         with _lock:
             if _conversion is None:
-                from lark import Lark
-
-                _conversion = Lark("%import conversion (conversion)\n", parser="lalr", lexer=_conversion_lexer(),
-                                   start="conversion", import_paths=[grammar_dir()], maybe_placeholders=False)
+                _conversion = _load_or_build(grammar_dir(), "conversion")
     return _conversion
 
 
-@cache
-def _conversion_lexer() -> type:
-    """The lark Lexer class that hands the parser conversion_tokens(): lark is imported on first use."""
+def _parse_tokens(built: Lark, tokens: list[Candidate]) -> Tree[Token]:
+    """The tree of `tokens`, each fed to the parser as the first of its candidate terminals the parser can
+    take where it stands (as lark's contextual lexer does with regular expressions): "in" after a number
+    is the inch, after a unit the connector; "of" inside "cup of flour" is a word of the phrase."""
     from lark import Token as LarkToken
-    from lark.lexer import Lexer
+
+    interactive = built.parse_interactive(None)
+    state = interactive.parser_state
+    for candidates, text in tokens:
+        kinds = [NAMESPACE + kind for kind in candidates]
+        kind = kinds[0] if len(kinds) == 1 else next((k for k in kinds if _takes(state, k)), kinds[-1])
+        interactive.feed_token(LarkToken(kind, text))
+    tree: Tree[Token] = interactive.feed_eof()
+    return tree
+
+
+def _takes(state: Any, kind: str) -> bool:
+    """Whether the parser can shift a token of terminal `kind` where it stands, after the reductions it
+    would make: the parse table alone also lists tokens that a merged LALR state reduces on and then
+    refuses. The state stack is walked on a copy, without building any tree (lark's feed_token would)."""
+    states = state.parse_conf.states
+    stack = list(state.state_stack)
+    shift = _shift()
+    while True:
+        action = states[stack[-1]].get(kind)
+        if action is None:
+            return False
+        if action[0] is shift:
+            return True
+        rule = action[1]
+        if rule.expansion:
+            del stack[-len(rule.expansion):]
+        stack.append(states[stack[-1]][rule.origin.name][1])
+
+
+@cache
+def _shift() -> object:
     from lark.parsers.lalr_analysis import Shift
 
-    class ConversionLexer(Lexer):
-        """Yields each token as the first of its candidate terminals the parser can take where it stands
-        (as lark's contextual lexer does with regular expressions): "in" after a number is the inch, after
-        a unit the connector; "of" inside "cup of flour" is a word of the phrase."""
-
-        __future_interface__ = 2  # lex(lexer_state, parser_state): the parser's state picks the terminal
-
-        def __init__(self, lexer_conf: object) -> None:
-            pass
-
-        def lex(self, lexer_state: Any, parser_state: Any) -> Iterator[Token]:
-            for candidates, text in lexer_state.text:
-                if len(candidates) == 1:
-                    yield LarkToken(NAMESPACE + candidates[0], text)
-                    continue
-                tokens = [LarkToken(NAMESPACE + kind, text) for kind in candidates]
-                yield next((token for token in tokens if _takes(parser_state, token)), tokens[-1])
-
-    def _takes(parser_state: Any, token: Token) -> bool:
-        """Whether the parser can shift `token` where it stands, after the reductions it would make: the
-        parse table alone also lists tokens that a merged LALR state reduces on and then refuses. The
-        state stack is walked on a copy, without building any tree (lark's own feed_token would)."""
-        states = parser_state.parse_conf.states
-        stack = list(parser_state.state_stack)
-        while True:
-            action = states[stack[-1]].get(token.type)
-            if action is None:
-                return False
-            if action[0] is Shift:
-                return True
-            rule = action[1]
-            if rule.expansion:
-                del stack[-len(rule.expansion):]
-            stack.append(states[stack[-1]][rule.origin.name][1])
-
-    return ConversionLexer
+    return Shift
 
 
 Candidate = tuple[tuple[str, ...], str]

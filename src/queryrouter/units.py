@@ -137,6 +137,7 @@ class Units:
         self._lines = lru_cache(MAX_CACHED)(self._affine)
         self._profiles = lru_cache(MAX_CACHED)(self._profile)
         self._names: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        self._by_length: dict[int, tuple[str, ...]] = {}  # see _near_length
         self._pint_names = frozenset(self.registry)  # before any query adds prefixed units to the registry
         self.us_cup = self.registry.Unit("cup")
         self.celsius, self.fahrenheit = self.registry.Unit("degree_Celsius"), self.registry.Unit("degree_Fahrenheit")
@@ -305,7 +306,16 @@ class Units:
             match = self.resolve((spelling,))
             return None if match is None else self.name(match.unit)
 
-        return correction(word.lower(), self._spellings(plurals=True), unit_name, min(max_edits(word), 1))
+        return correction(word.lower(), self._near_length(len(word)), unit_name, min(max_edits(word), 1))
+
+    def _near_length(self, length: int) -> tuple[str, ...]:
+        """The spellings (with plurals) one letter longer or shorter than `length` at most, in their order:
+        the only ones one edit can reach, so a typo is compared with a fifth of them."""
+        found = self._by_length.get(length)
+        if found is None:
+            found = tuple(s for s in self._spellings(plurals=True) if abs(len(s) - length) <= 1)
+            self._by_length[length] = found
+        return found
 
     def warm(self) -> None:
         """Build the spellings a misspelt unit is matched against now, not on the first unknown unit."""

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ..normalize import Normalized
     from ..units import UnitMatch, Units
 
+MAX_UNIT_WORDS = 3  # the most words of a unit phrase a typo is looked for in: "kilomteres per hour"
 UNIT_LIKE = 75  # how close (rapidfuzz ratio) an unknown word must be to a unit to be reported as a typo
 LARGEST = Fraction(10) ** MAX_EXPONENT  # beyond this a number is not a measurement (and floats overflow)
 
@@ -395,12 +396,14 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool, notes: list[
                                            "queryrouter works offline.")
     if not any(sources) and not any(targets):
         # "50 farenheit to celcius": beside a typed number, every phrase one typo from one unit is read so
-        fixes = [_phrase_correction(words, units) for words in phrases] if digits and typed else [None]
-        if not all(fixes):
+        if not (digits and typed):
             return None, None
-        for words, fixed in zip(phrases, fixes):
-            notes.append(f"read {' '.join(words)!r} as {' '.join(fixed or ())!r}")
-            request = _respelt(request, words, fixed or words)
+        for words in phrases:  # one by one: the first phrase that is no unit ends the search
+            fixed = _phrase_correction(words, units)
+            if fixed is None:
+                return None, None
+            notes.append(f"read {' '.join(words)!r} as {' '.join(fixed)!r}")
+            request = _respelt(request, words, fixed)
         return _resolve_sides(request, units, digits, notes, known)
     matches = [*sources, *targets]
     if not typed and not all(_plainly_units(w, m) for w, m in zip(phrases, matches)):
@@ -464,7 +467,10 @@ class _Words:
 
 def _phrase_correction(words: tuple[str, ...], units: Units) -> tuple[str, ...] | None:
     """The unit phrase `words` is one typo from, as a whole ("nautcial mile") or in one of its words
-    ("kilomteres per hour", "degres celsius"), when the corrected phrase is wholly one unit; else None."""
+    ("kilomteres per hour", "degres celsius"), when the corrected phrase is wholly one unit; else None.
+    A phrase longer than any unit's spelling is words, not a unit ("take the chicken out")."""
+    if len(words) > MAX_UNIT_WORDS:
+        return None
     candidates = [units.correct(" ".join(words))] if len(words) > 1 else []
     for index, word in enumerate(words):
         spelling = units.correct(word) if units.resolve((word,)) is None else None
