@@ -461,8 +461,13 @@ class _Words:
         self._context = context
 
     def word(self, word: str) -> bool:
+        """"eggs" is a word (egg); "poundes" is read as an inflection of pound, which is a unit, and
+        "acers" as the genus Acer, a name: both may still be misspelt units."""
         found = self._context.glossary.lookup(word)
-        return found is not None and found.how in ("exact", "inflection")
+        if found is None or found.how not in ("exact", "inflection"):
+            return False
+        term = found.entry.term
+        return term == term.lower() and self._context.units.resolve((term,)) is None
 
 
 def _phrase_correction(words: tuple[str, ...], units: Units) -> tuple[str, ...] | None:
