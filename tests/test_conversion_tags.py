@@ -104,3 +104,14 @@ def test_reading_numbers_loads_no_vocabulary_until_a_number_is_in_words() -> Non
 
 def test_the_conversion_parser_is_built_once() -> None:
     assert grammar.conversion_parser() is grammar.conversion_parser()
+
+
+def test_words_decide_ignores_are_unexplained_once_it_has_read_the_units() -> None:
+    from queryrouter import Router
+    from queryrouter.intents.conversion import decide
+    from queryrouter.normalize import normalize
+
+    read = request("5 kg to lb in a suitcase")
+    assert read.unexplained == ()
+    decide(read, normalize("5 kg to lb in a suitcase"), Router())
+    assert read.unexplained == ("in", "suitcase")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cache
 from importlib import resources
@@ -58,12 +58,16 @@ class Conversion:
     context: tuple[str, ...] = ()  # words before the amount that no reading uses: "body weight 80 kg"
     chain: tuple[tuple[str, ...], ...] = ()  # "170 cm to inches to feet": the units asked on the way
     chain_words: tuple[str, ...] = ()  # the target's words as typed, for a chain that is not units
+    # words decide() found beside the units and ignored ("5 kg to lb in a suitcase"): filled by decide()
+    ignored: list[str] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def unexplained(self) -> tuple[str, ...]:
         """The words this reading does not explain (the arbiter lowers its confidence for them): the
-        context before the amount, unless it names the ingredient ("honey 1 tbsp in grams")."""
-        return () if self.context and _ingredient(self.context, []) is not None else self.context
+        context before the amount, unless it names the ingredient ("honey 1 tbsp in grams"), and, once
+        decide() has read the units, the words it ignored beside them."""
+        context = () if self.context and _ingredient(self.context, []) is not None else self.context
+        return (*context, *self.ignored)
 
 
 @dataclass(frozen=True)
@@ -347,6 +351,7 @@ def _prepare(request: Conversion, query: Normalized, units: Units, known: _Words
                 raise Refusal(Status.NOT_UNDERSTOOD, f"'{word}' next to a unit was not understood; "
                                                      "write the unit in one piece, e.g. 'kWh' or 'uk fl oz'.")
         notes.append(f"ignored {' '.join(leftovers or target_leftover)!r}")
+        request.ignored[:] = leftovers or target_leftover
     return _decide(tuple(i.value for i in items), [i.unit for i in items], goal, substance, notes, units)
 
 
