@@ -359,6 +359,8 @@ def details(request: Conversion, query: Normalized, context: Context) -> Iterato
     """For Router.explain: which words named which unit, read as the answer read them (the temperature
     letters of "32 f to c" included), and the words left over."""
     units = context.units
+    if request.unexplained:
+        yield f"conversion: {' '.join(request.unexplained)!r} unexplained"
     request = _unchained(request, units, [])
     phrases = [*(piece.words for piece in request.source), *request.target]
     try:
