@@ -91,6 +91,7 @@ class _Words:
         # attoseconds, attometres, picometres): beside a unit they are words, not a unit left over ("10 kg to
         # lb in a bag"), while "oz", "ft" or "kg" left over would change the answer.
         self.short_words = vocabulary.phrases("conversion.short_word")
+        self.per = vocabulary.phrases("conversion.per")  # "feet per second"
 
 
 _words: _Words | None = None
@@ -176,17 +177,23 @@ class Units:
         return None
 
     def _ratio(self, words: tuple[str, ...]) -> pint.Unit | None:
-        """A rate of any two units: "ft/s", "g/ml", "feet per second", "kg per m3"."""
-        if len(words) == 3 and words[1].lower() == "per":
+        """A rate of any two units: "ft/s", "g/ml", "feet per second", "kg per m3", "m/s2"."""
+        if len(words) == 3 and words[1].lower() in self._words.per:
             top, bottom = words[0], words[2]
         elif len(words) == 1 and words[0].count("/") == 1:
             top, bottom = words[0].split("/")
         else:
             return None
-        over, under = self.lookup(top), self.lookup(bottom)
+        over, under = self.lookup(top), self.lookup(bottom) or self._suffixed_power(bottom)
         if over is None or under is None:
             return None
         return cast("pint.Unit", over / under)
+
+    def _suffixed_power(self, word: str) -> pint.Unit | None:
+        """A power of any unit written with a suffix, below a rate's line: the s2 of "m/s2"."""
+        match = _POWER_SUFFIX_RE.match(word)
+        base = None if match is None else self.lookup(match.group(1))
+        return None if match is None or base is None else cast("pint.Unit", base ** _POWER_SUFFIX[match.group(2)[-1]])
 
     def _power(self, words: tuple[str, ...]) -> pint.Unit | None:
         """An area or volume spelled with a power word or suffix around a length ("square cm", "yd3",

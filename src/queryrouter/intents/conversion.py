@@ -153,7 +153,8 @@ class _Reader(Transformer[Any, Any]):
     def amount_between(self, children: list[Any]) -> Conversion:
         """"pounds 200 in kg": the amount typed after its unit."""
         _context, (words, amount, target) = _split(tuple(children))
-        return cast("_Target", target).conversion((Piece(amount[0], words, note=amount[1]),))
+        source = (Piece(amount[0], words, note=amount[1]),)
+        return target.conversion(source) if isinstance(target, _Target) else Conversion(source, (target,))
 
     def missing_target(self, children: list[Any]) -> Conversion:
         context, (source,) = _split(tuple(children))
