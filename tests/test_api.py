@@ -19,7 +19,7 @@ CONTRACT_KEYS = ["query", "intent", "status", "ok", "text", "interpreted_as", "c
 
 def test_public_api_is_pinned() -> None:
     assert sorted(queryrouter.__all__) == sorted([
-        "ConfigError", "Glossary", "GlossaryFormatError", "QueryRouterError", "Result", "Router", "Status",
+        "ConfigError", "Glossary", "GlossaryFormatError", "QueryRouterError", "Request", "Result", "Router", "Status",
         "__version__", "route"])
     for name in queryrouter.__all__:
         assert getattr(queryrouter, name) is not None
@@ -110,8 +110,8 @@ def test_bad_options_raise_config_error(kwargs: dict[str, object]) -> None:
 
 
 def test_answerers_hand_an_intent_to_the_host_app() -> None:
-    def my_search(request: object, query: object, router: Router) -> Result:
-        return Result(query.original, "topic", Status.OK, "from my search engine")  # type: ignore[attr-defined]
+    def my_search(request: queryrouter.Request) -> Result:
+        return Result(request.query, "topic", Status.OK, "from my search engine")
 
     assert Router(answerers={"topic": my_search}).route("who owns antarctica").text == "from my search engine"
 

@@ -14,6 +14,7 @@ from importlib import import_module
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
+    from .context import Request
     from .errors import ConfigError, GlossaryFormatError, QueryRouterError
     from .glossary import Glossary
     from .result import Result, Status
@@ -26,14 +27,15 @@ _HOMES = {
     "Glossary": "glossary",
     "GlossaryFormatError": "errors",
     "QueryRouterError": "errors",
+    "Request": "context",
     "Result": "result",
     "Router": "router",
     "Status": "result",
     "route": "router",
 }
 
-__all__ = ["ConfigError", "Glossary", "GlossaryFormatError", "QueryRouterError", "Result", "Router", "Status",
-           "__version__", "route"]
+__all__ = ["ConfigError", "Glossary", "GlossaryFormatError", "QueryRouterError", "Request", "Result", "Router",
+           "Status", "__version__", "route"]
 
 
 def __getattr__(name: str) -> object:

@@ -136,10 +136,11 @@ class Glossary:
         return Glossary([*self.entries, *other.entries], f"{self.name}+{other.name}",
                         self.lexicon or other.lexicon)
 
-    def lookup(self, word: str, relation: str = "definition") -> WordLookup | None:
+    def lookup(self, word: str, relation: str = "definition", fuzzy: bool = True) -> WordLookup | None:
         """Exact entry, then the lexicon (exact, inflection, typo), then a close misspelling of an entry;
         None when unsure rather than a different word. An entry with no synonyms (or antonyms) leaves
-        a `relation` that asks for them to the lexicon: slang's "newbie" has none, WordNet's has seven."""
+        a `relation` that asks for them to the lexicon: slang's "newbie" has none, WordNet's has seven.
+        Without `fuzzy`, no misspelling is tried."""
         key = entry_key(word)
         if not key:
             return None
@@ -151,14 +152,25 @@ class Glossary:
                     return WordLookup(_word_entry(found.entry), word, found.how, found.score)
             return WordLookup(entry, word, "exact", 100.0)
         if self.lexicon is not None:
-            found = self.lexicon.lookup_word(word)
+            found = self.lexicon.lookup_word(word, fuzzy)
             if found is not None:
                 return WordLookup(_word_entry(found.entry), word, found.how, found.score)
-        best = self._closest(key)
+        best = self._closest(key) if fuzzy else None
         if best is None:
             return None
         matched, score = best
         return WordLookup(self._index[matched], word, "fuzzy", score)
+
+    def word(self, term: str) -> WordLookup | None:
+        """The entry for `term` when it is a word, typed right: one with senses (not a topic's summary), and
+        not a dictionary headword that names a place or a person first ("paris", "java"). "what is X" asks
+        for a definition of such a word; of anything else it asks about a topic."""
+        found = self.lookup(term, fuzzy=False)
+        if found is None or not found.entry.senses:
+            return None
+        if found.entry.source == "wordnet" and self.lexicon is not None and self.lexicon.is_name(found.entry.term):
+            return None
+        return found
 
     def _closest(self, key: str) -> tuple[str, float] | None:
         from rapidfuzz import fuzz, process

@@ -21,7 +21,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -62,45 +62,6 @@ FACETS: dict[str, tuple[tuple[tuple[str, str], ...], ...]] = {
         ((PEOPLE, "Religions"),),
     ),
 }
-# Words that only say which facet is asked ("who owns antarctica" asks about "antarctica").
-FACET_WORDS: dict[str, frozenset[str]] = {
-    "history": frozenset("history historical background past origin origins".split()),
-    "government": frozenset("government govern governs governed owns own owner rules ruled runs controls "
-                            "control legal status political system sovereignty belongs".split()),
-    "capital": frozenset("capital city".split()),
-    "leaders": frozenset("president prime minister leader leaders head king queen chancellor premier".split()),
-    "population": frozenset("population people inhabitants live many number".split()),
-    "area": frozenset("area size big large surface km square".split()),
-    "geography": frozenset("geography physical features feature terrain climate landscape elevation "
-                           "mountains relief land".split()),
-    "languages": frozenset("languages language spoken speak".split()),
-    "people": frozenset("people ethnic groups religion religions nationality".split()),
-}
-STOPWORDS = frozenset(
-    "a an the of in on at to for from by with about and or is are was were be been does do did what who whom "
-    "whose which when where why how tell me us about any some this that these those it its s".split()
-)
-# Pronouns, determiners, modal verbs, conjunctions and prepositions: WordNet defines none of them (only
-# nouns, verbs, adjectives and adverbs), so a misspelling guess for one is always another word ("would"
-# is not "world", "their" not "Theia"), and in a question they are not its subject. Those that are also
-# nouns (can, may, will, might, must, till) are left out: they have entries of their own.
-FUNCTION_WORDS = frozenset(
-    "and or but nor yet for of in on at to from by with without within about above below under over into "
-    "onto upon through throughout toward towards until unless whether because although though while "
-    "whereas since than as if then that this these those which who whom whose what where when why how i me "
-    "my mine myself you your yours yourself yourselves he him his himself she her hers herself it its itself "
-    "we us our ours ourselves they them their theirs themselves would could should shall is are was were be "
-    "been being do does did have has had y'all".split()
-)
-NOT_A_SUBJECT = STOPWORDS | FUNCTION_WORDS
-# "why is the sky blue", "how do magnets work": a dictionary gloss that merely holds the words ("blue poppy:
-# ... sky blue flowers") does not explain or instruct, so such questions get no full-text matches.
-EXPLANATION_LEADS = frozenset({"why", "how"})
-# Short names the Factbook does not list ("capital of uk"); not "britain", a part of "great britain".
-WHO = ("who", "whom", "whose")
-UNITED_STATES = "united states"
-ABBREVIATIONS = {"st": "saint", "mt": "mount", "ft": "fort", "uk": "united kingdom", "holland": "netherlands",
-                 "ww1": "world war i", "wwi": "world war i", "ww2": "world war ii", "wwii": "world war ii"}
 SUMMARY_CHARS = 300
 FTS_LIMIT = 10
 # At most this many definitions may hold every word of a full-text search: bm25 ranks each of them (about
@@ -116,6 +77,38 @@ SUFFIX_RULES: tuple[tuple[str, str, str], ...] = (
     ("adjective", "er", ""), ("adjective", "est", ""), ("adjective", "er", "e"), ("adjective", "est", "e"),
 )
 DOUBLED = re.compile(r"([bcdfgklmnprstvz])\1$")  # "runn" -> "run", "bigg" -> "big"
+
+
+@dataclass(frozen=True)
+class Words:
+    """The words this module reads a question with, from the Vocabulary's [lexicon.*] classes (read on first
+    use, not on import: building the glossary data needs only this module and the standard library)."""
+
+    facets: dict[str, frozenset[str]]  # facet -> the words that only say it is asked, in FACETS' order
+    function: frozenset[str]  # words WordNet defines none of: never guessed as a misspelling
+    not_a_subject: frozenset[str]  # function words and question words: never a question's subject
+    explanation_leads: frozenset[str]  # "why", "how": a question no dictionary gloss answers
+    who: frozenset[str]  # a question that asks for a person
+    abbreviations: dict[str, str]  # short names the Factbook does not list: "uk" -> "united kingdom"
+    country_pronouns: dict[str, str]  # "us": a country's name in a question about a country
+
+
+@cache
+def words() -> Words:
+    """The lexicon's word classes, read once."""
+    from .vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.default()
+    function = vocabulary.phrases("lexicon.function_word")
+    return Words(
+        facets={facet: vocabulary.phrases(f"lexicon.facet.{facet}") for facet in FACETS},
+        function=function,
+        not_a_subject=function | vocabulary.phrases("lexicon.stopword"),
+        explanation_leads=vocabulary.phrases("lexicon.explanation_lead"),
+        who=vocabulary.phrases("lexicon.who"),
+        abbreviations={k: str(v) for k, v in vocabulary.values("lexicon.abbreviation").items()},
+        country_pronouns={k: str(v) for k, v in vocabulary.values("lexicon.country_pronoun").items()},
+    )
 
 
 def normalize_key(text: str) -> str:
@@ -235,8 +228,9 @@ class Lexicon:
 
     # --- words ---------------------------------------------------------------------------------
 
-    def lookup_word(self, word: str) -> WordMatch | None:
-        """Define a word: exact, then as an inflection, then as a typo of a headword; None if unsure."""
+    def lookup_word(self, word: str, fuzzy: bool = True) -> WordMatch | None:
+        """Define a word: exact, then as an inflection, then (when `fuzzy`) as a typo of a headword; None if
+        unsure."""
         key = normalize_key(word)
         if not key:
             return None
@@ -249,9 +243,18 @@ class Lexicon:
             entry = self._entry(base, tuple(dict.fromkeys(kind for other, kind in bases if other == base)))
             if entry is not None and any(sense.pos == pos for sense in entry.senses):
                 return WordMatch(entry, word, "inflection", 95.0)
-        if key in FUNCTION_WORDS:
+        if not fuzzy or key in words().function:
             return None
         return self._fuzzy_match(word, key)
+
+    def is_name(self, word: str) -> bool:
+        """Whether `word` names a place or a person rather than a thing or an idea: a Factbook name, or a
+        headword whose most common sense is a proper noun ("Paris", "Obama", "Java"; not "bush" or
+        "mercury"). "what is X" asks for a definition only when X is not a name."""
+        key = normalize_key(word)
+        first = self._query("SELECT s.display FROM headword h JOIN sense s ON s.headword_id = h.id "
+                            "WHERE h.key = ? ORDER BY s.rank LIMIT 1", (key,))
+        return bool(first and first[0][0] != first[0][0].lower()) or self._present("entity_name", {key}) != set()
 
     def _rather_inflected(self, key: str, entry: WordEntry) -> bool:
         """Whether an irregular form is meant as the word it inflects though it has an entry of its own:
@@ -267,7 +270,7 @@ class Lexicon:
         """"Did you mean" headwords, best first: only words within the typo allowance (at least one
         edit), so an unknown foreign word gets no suggestions rather than far-fetched ones."""
         key = normalize_key(word)
-        if len(key) < 3 or key in FUNCTION_WORDS or not may_be_misspelt(key):
+        if len(key) < 3 or key in words().function or not may_be_misspelt(key):
             return []
         candidates = self._typo_candidates(key, floor=1)
         return list(_unique(self._display(c.key) for c in candidates if c.key != key))[:limit]
@@ -398,20 +401,21 @@ class Lexicon:
         """
         if facet is not None and facet not in FACETS:
             raise ValueError(f"unknown facet {facet!r}; expected one of {sorted(FACETS)}")
-        words = _tokens(subject)[:MAX_SUBJECT_TOKENS]
+        known = words()
+        typed = _tokens(subject)[:MAX_SUBJECT_TOKENS]
         tokens: list[str] = []  # an abbreviation counts as the words it stands for: "wwii" is three
-        for index, word in enumerate(words):
+        for index, word in enumerate(typed):
             # "the us", and "us" in a question about a country's facts ("capital of us", "us population"), is
             # the United States; elsewhere it is the pronoun ("one of us", "what does the bible tell us").
-            if word == "us" and (facet is not None or words[index - 1:index] == ["the"]):
-                word = UNITED_STATES
-            tokens += ABBREVIATIONS.get(word, word).split()
-        ignored = NOT_A_SUBJECT | FACET_WORDS.get(facet or "", frozenset())
+            if word in known.country_pronouns and (facet is not None or typed[index - 1:index] == ["the"]):
+                word = known.country_pronouns[word]
+            tokens += known.abbreviations.get(word, word).split()
+        ignored = known.not_a_subject | known.facets.get(facet or "", frozenset())
         content = list(dict.fromkeys(t for t in tokens if t not in ignored))
         if not content:
             return []
-        matches = self._named_matches(tokens, content, facet, person or tokens[0] in WHO)
-        if not any(m.score >= 90 for m in matches) and tokens[0] not in EXPLANATION_LEADS:
+        matches = self._named_matches(tokens, content, facet, person or tokens[0] in known.who)
+        if not any(m.score >= 90 for m in matches) and tokens[0] not in known.explanation_leads:
             matches += self._text_matches(content)
         return _best_unique(matches)[:limit]
 
@@ -419,15 +423,16 @@ class Lexicon:
         """`subject` with a misspelt place name spelt right ("antartica", "austrailia", "germny"): a word
         of five letters or more that names nothing but is within the typo allowance of exactly one
         Factbook name; None when no word needs it or the closest names are several."""
-        words = _tokens(subject)
-        fixed = list(words)
-        for index, word in enumerate(words):
-            if len(word) < 5 or word in NOT_A_SUBJECT or self._named(word):
+        typed = _tokens(subject)
+        fixed = list(typed)
+        not_a_subject = words().not_a_subject
+        for index, word in enumerate(typed):
+            if len(word) < 5 or word in not_a_subject or self._named(word):
                 continue
             spelling = correction(word, self._place_names(), lambda name: name, max_edits(word))
             if spelling is not None:
                 fixed[index] = spelling
-        return " ".join(fixed) if fixed != words else None
+        return " ".join(fixed) if fixed != typed else None
 
     def _named(self, word: str) -> bool:
         """Whether `word` is a headword or a Factbook name as it stands."""
@@ -567,9 +572,10 @@ class Lexicon:
         # One FTS token per quoted term: the index keeps no positions, so "can't" or "1.2" as a phrase fails.
         # Numbers, one- or two-letter fragments and stop words ("ᮮthe", or "ofs", which the stemming index reads
         # as "of") match thousands of rows, mean nothing on their own, and cost milliseconds to rank.
+        ignored = words().not_a_subject
         parts = list(dict.fromkeys(part for t in content for part in _fts_terms(t)
                                    if len(part) > 2 and not part.isdigit()
-                                   and part not in NOT_A_SUBJECT and part.removesuffix("s") not in NOT_A_SUBJECT))
+                                   and part not in ignored and part.removesuffix("s") not in ignored))
         if len(parts) < 2:  # one word that names nothing: its full-text hits are noise ("many" -> "all-around")
             return []
         query = " ".join(f'"{part}"' for part in parts)

@@ -122,6 +122,7 @@ class TopicMatch:
     summary: str
     score: float
     source: str
+    facet: str | None = None  # the facet `summary` answers ("capital"), None for a summary; not in to_dict()
 
     def to_dict(self) -> dict[str, Any]:
         return {"term": self.term, "summary": self.summary, "score": self.score, "source": self.source}

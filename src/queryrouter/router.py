@@ -1,9 +1,11 @@
-"""Router.route(): normalize -> parse -> read the intent -> answer -> Result.
+"""Router.route(): normalize -> tag -> parse each intent -> answer -> arbitrate -> Result.
 
-Intents are tried in query.lark's order; the first whose grammar parses and whose answer does not decline
-wins. A definition that is not found falls back to a topic lookup, and the best failure is returned.
-Around this core sits the fast path (fastpath/), which answers a query of a known shape ("# lbs to kg")
-from a plan; the core only tells it what it decided (a Decision).
+Every intent whose grammar parses the query answers it (from the Context: units, glossary, vocabulary, never
+the Router) and offers a Reading; arbiter.py picks the best across intents and sets the confidence. Intents
+are read in query.lark's order, and reading stops early at one that explains the whole query with strong
+evidence, so the common queries cost one parse. Around this core sits the fast path (fastpath/), which
+answers a query of a known shape ("# lbs to kg") from a plan; the core only tells it what it decided (a
+Decision).
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from .decision import Decision
 from .errors import ConfigError
 from .grammar import INTENT_ORDER, parse
 from .result import Result, Status
-from .values import replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: 4 ms of a one-shot run
 if TYPE_CHECKING:
@@ -28,15 +29,18 @@ if TYPE_CHECKING:
     from lark import Transformer
     from lark.exceptions import VisitError
 
+    from .arbiter import Reading
     from .arithmetic import PreparedCalculation
+    from .context import Request
     from .explanation import Explanation, Step
     from .fastpath import FastPath
     from .glossary import Glossary
     from .normalize import Normalized
     from .prepared import Prepared
+    from .tagger import Tag
     from .units import Units
 
-    Answerer = Callable[[Any, Normalized, "Router"], "Result | None"]
+    Answerer = Callable[[Request], "Result | str | None"]
 
 MAX_QUERY_LENGTH = 300
 """Longer text is not a search query (real ones are rarely over 100 characters); it returns too_long
@@ -58,7 +62,8 @@ class Router:
                  registry: pint.UnitRegistry[Any] | None = None, volume_system: str = "us",
                  answerers: Mapping[str, Answerer] | None = None, strict: bool = False,
                  max_length: int = MAX_QUERY_LENGTH, cache_size: int = CACHE_SIZE,
-                 plan_store: str | os.PathLike[str] | None = None, shipped_plans: bool = True) -> None:
+                 plan_store: str | os.PathLike[str] | None = None, shipped_plans: bool = True,
+                 min_confidence: float = 0.0) -> None:
         if volume_system not in VOLUME_SYSTEMS:
             raise ConfigError(f"volume_system must be one of {VOLUME_SYSTEMS}, not {volume_system!r}")
         unknown = set(answerers or {}) - set(INTENT_ORDER)
@@ -70,18 +75,23 @@ class Router:
             raise ConfigError("plan_store must be a folder path (or None), not empty")
         if not isinstance(cache_size, int) or cache_size < 0:
             raise ConfigError(f"cache_size must be an int >= 0 (0 turns the cache off), not {cache_size!r}")
+        if not isinstance(min_confidence, (int, float)) or not 0 <= min_confidence <= 1:
+            raise ConfigError(f"min_confidence must be a number from 0 to 1, not {min_confidence!r}")
+        if not all(callable(answerer) for answerer in (answerers or {}).values()):
+            raise ConfigError("answerers must map intents to functions of a queryrouter.Request")
         self._unit_definitions = tuple(unit_definitions)
         self._registry = registry
         self.volume_system = volume_system
         self._user_glossary = _load_user_glossary(glossary)
         self._answerers = dict(answerers or {})
+        self.min_confidence = float(min_confidence)
         self.strict = strict
         self.max_length = max_length
         self.cache_size = cache_size
         # Conversion shapes shared with other processes through a file (plan_store.py); not with a registry
         # or answerers of the caller's own, whose effect on a plan no fingerprint can see. The plans shipped
         # with the package were learned with the default units, too.
-        plans_on_disk = bool(registry is None and not answerers and cache_size)
+        plans_on_disk = bool(registry is None and not answerers and cache_size and not min_confidence)
         self.plan_store = plan_store if plans_on_disk else None
         self.shipped_plans = (shipped_plans and plans_on_disk and not self._unit_definitions
                               and volume_system == "us")
@@ -89,9 +99,11 @@ class Router:
 
     def _build(self) -> None:
         """The parts that are rebuilt, not pickled: lock, lazily loaded engines and the result cache."""
+        from .context import Context
+
         self._lock = allocate_lock()
-        self._units: Units | None = None
-        self._glossary: Glossary | None = None
+        self._context = Context(registry=self._registry, unit_definitions=self._unit_definitions,
+                                volume_system=self.volume_system, user_glossary=self._user_glossary)
         self._reader: Transformer[Any, Any] | None = None
         self._fast: FastPath | None = None
         answer = self._answer_long_way
@@ -112,24 +124,13 @@ class Router:
 
     @property
     def units(self) -> Units:
-        if self._units is None:
-            from .units import Units
-
-            with self._lock:
-                if self._units is None:
-                    self._units = Units(self._registry, self._unit_definitions, self.volume_system)
-        return self._units
+        """The units every conversion is read with (the Context's)."""
+        return self._context.units
 
     @property
     def glossary(self) -> Glossary:
-        if self._glossary is None:
-            from .glossary import Glossary
-
-            with self._lock:
-                if self._glossary is None:
-                    default = Glossary.default()
-                    self._glossary = self._user_glossary.over(default) if self._user_glossary else default
-        return self._glossary
+        """The glossary definitions and topics are looked up in (the Context's)."""
+        return self._context.glossary
 
     def _transformer(self) -> Transformer[Any, Any]:
         if self._reader is None:
@@ -142,7 +143,7 @@ class Router:
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for built in ("_lock", "_units", "_glossary", "_reader", "_fast", "_cached_route"):
+        for built in ("_lock", "_context", "_reader", "_fast", "_cached_route"):
             state.pop(built)
         return state
 
@@ -184,43 +185,61 @@ class Router:
         return self._decide(query).result
 
     def _decide(self, query: str, trace: list[Step] | None = None) -> Decision:
-        """The core: the Result for `query` and how it was decided (decision.py); `trace`, when
-        given, collects each intent tried, for explain()."""
+        """The core: the Result for `query` and how it was decided (decision.py); `trace`, when given,
+        collects each intent tried and the arbiter's verdict, for explain()."""
         if len(query) > self.max_length:
             return Decision(Result.failure(query, "none", Status.TOO_LONG,
                                            f"The query is longer than {self.max_length} characters."))
-        steps: list[Step] = [] if trace is None else trace
-        result = self._route_text(query, steps)
-        if not steps:
-            return Decision(result)
-        *before, last = steps
-        sole = last.result is result and all(step.outcome == "not parsed" for step in before)
-        return Decision(result, last.prepared if sole else None, None if last.query is None else last.query.text)
+        return self._route_text(query, trace)
 
-    def _route_text(self, query: str, trace: list[Step] | None) -> Result:
+    def _route_text(self, query: str, trace: list[Step] | None) -> Decision:
         from .normalize import normalize  # not needed, so not loaded, when every query has a plan
 
         normalized = normalize(query)
         if not normalized.text:
-            return Result.failure(query, "none", Status.EMPTY, "The query is empty.")
+            return Decision(Result.failure(query, "none", Status.EMPTY, "The query is empty."))
         if len(normalized.text) > self.max_length:  # "½" * 300 grows fivefold when its fractions are spelled out
-            return Result.failure(query, "none", Status.TOO_LONG,
-                                  f"The query is longer than {self.max_length} characters once normalized.")
-        not_found: list[Result] = []
-        for intent in INTENT_ORDER:
-            result = self._try(intent, normalized, trace)
+            return Decision(Result.failure(query, "none", Status.TOO_LONG,
+                                           f"The query is longer than {self.max_length} characters once normalized."))
+        from .arbiter import arbitrate, read
+
+        tags: list[Tag] | None = None
+        readings: list[Reading] = []
+        prepared: Prepared | PreparedCalculation | None = None
+        parsed = 0  # intents whose grammar read the query
+        for order, intent in enumerate(INTENT_ORDER):
+            tried = self._try(intent, normalized, trace)
+            if tried is None:
+                continue
+            parsed += 1
+            result, request, custom, prepared = tried
             if result is None:
                 continue
-            if result.ok or result.status is not Status.NOT_FOUND:
-                return result
-            not_found.append(result)
-        if not not_found:
-            return Result.failure(query, "none", Status.NOT_UNDERSTOOD, "The query was not understood.")
-        # The first not-found says why (e.g. a definition's); every one's suggestions are offered.
-        suggestions = tuple(dict.fromkeys(s for result in not_found for s in result.suggestions))
-        return not_found[0] if len(not_found) == 1 else replace(not_found[0], suggestions=suggestions)
+            if tags is None:
+                tags = self._tags(normalized.text)
+            reading = read(intent, result, request, tags, self._context.vocabulary, order, custom)
+            if trace is not None:
+                trace[-1] = _with_reading(trace[-1], reading)
+            readings.append(reading)
+            if reading.conclusive:
+                break
+        verdict = arbitrate(readings, query, normalized.text, self.min_confidence)
+        if trace is not None:
+            trace.append(_lazy_imports()[3]("arbiter", verdict.why, None, verdict.result, normalized))
+        if parsed == 1 and len(readings) == 1 and verdict.result is readings[0].result:
+            # One intent alone read the query, and its answer stands as it gave it: a plan may repeat it
+            return Decision(verdict.result, prepared, normalized.text)
+        return Decision(verdict.result, None, normalized.text)
 
-    def _try(self, intent: str, query: Normalized, trace: list[Step] | None = None) -> Result | None:
+    def _tags(self, text: str) -> list[Tag]:
+        from .tagger import tag
+
+        return tag(text, self._context.vocabulary)
+
+    def _try(self, intent: str, query: Normalized, trace: list[Step] | None
+             ) -> tuple[Result | None, Any, bool, Prepared | PreparedCalculation | None] | None:
+        """`intent`'s answer to the query (None when it declines), its request, whether a custom answerer
+        gave it, and the Prepared it applied; None when its grammar does not read the query."""
         visit_error, intents, invalid_number, Step = _lazy_imports()  # noqa: N806 - a class
         tree = parse(query.text, intent)
         if tree is None:
@@ -234,25 +253,40 @@ class Router:
                 failure = Result.failure(query.original, intent, Status.INVALID_NUMBER, str(error.orig_exc))
                 if trace is not None:
                     trace.append(Step(intent, failure.status.value, None, failure, query))
-                return failure
+                return failure, None, False, None
             raise
-        result, prepared = self._answer(intent, intents[intent], request, query)
+        custom = self._answerers.get(intent)
+        if custom is not None:
+            result: Result | None = self._ask(custom, intent, query)
+            prepared = None
+        else:
+            result, prepared = self._answer(intents[intent], request, query)
         if trace is not None:
             trace.append(Step(intent, "declined" if result is None else result.status.value, request, result,
                               query, prepared))
-        return result
+        return result, request, custom is not None, prepared
 
-    def _answer(self, intent: str, module: ModuleType, request: Any,
+    def _answer(self, module: ModuleType, request: Any,
                 query: Normalized) -> tuple[Result | None, Prepared | PreparedCalculation | None]:
-        """The intent's answer, and the Prepared it applied when it decides first (see intents/__init__.py);
-        an answerer of the caller's own takes the place of either."""
-        custom = self._answerers.get(intent)
-        if custom is not None or not hasattr(module, "decide"):
-            return (custom or module.answer)(request, query, self), None
-        decided = module.decide(request, query, self)
+        """The intent's answer, and the Prepared it applied when it decides first (see intents/__init__.py)."""
+        if not hasattr(module, "decide"):
+            return module.answer(request, query, self._context), None
+        decided = module.decide(request, query, self._context)
         if decided is None or isinstance(decided, Result):
             return decided, None
         return decided.apply(query.original, decided.values), decided
+
+    def _ask(self, answerer: Answerer, intent: str, query: Normalized) -> Result | None:
+        """A custom answerer's answer: a Result as it is, a str as an ok answer of the intent, None to decline."""
+        from .context import Request
+
+        answer = answerer(Request(query.original, query.text, tuple(self._tags(query.text)), intent))
+        if answer is None or isinstance(answer, Result):
+            return answer
+        if isinstance(answer, str):
+            return Result(query.original, intent, Status.OK, answer, f"answered by the {intent} answerer", 1.0)
+        raise TypeError(f"the {intent} answerer returned {type(answer).__name__}; it must return a Result, "
+                        "a str or None")
 
     # --- explaining ---------------------------------------------------------------------------------
 
@@ -266,7 +300,7 @@ class Router:
         trace: list[Step] = []
         try:
             result = self._decide(query, trace).result
-            details = tuple(line for step in trace for line in self._details(step))
+            details = tuple(line for step in trace if step.intent != "arbiter" for line in self._details(step))
         except Exception:
             if self.strict:
                 raise
@@ -281,8 +315,10 @@ class Router:
     def _details(self, step: Step) -> Iterator[str]:
         """What the intent's request resolved to: unit words for a conversion, candidates for a lookup."""
         request = step.request
+        if step.intent in self._answerers:
+            return
         if step.intent == "conversion" and request is not None and step.query is not None:
-            yield from _lazy_imports()[1]["conversion"].details(request, step.query, self)
+            yield from _lazy_imports()[1]["conversion"].details(request, step.query, self._context)
         elif step.intent == "definition" and request is not None:
             found = self.glossary.lookup(request.term)
             if found is not None:
@@ -305,6 +341,12 @@ def _lazy_imports() -> tuple[type[VisitError], dict[str, ModuleType], type[Excep
     from .numbers import InvalidNumber
 
     return VisitError, INTENTS, InvalidNumber, Step
+
+
+def _with_reading(step: Step, reading: Reading) -> Step:
+    from dataclasses import replace as with_changes
+
+    return with_changes(step, reading=reading)
 
 
 def _load_user_glossary(source: Any) -> Glossary | None:

@@ -40,9 +40,15 @@ _CODE_LIKE = re.compile(r"\d+(?:\.\d+)?(?:[-/]\d+(?:\.\d+)?)+")
 _OPERATORS = {"PLUS": "+", "MINUS": "-", "LESS": "-", "TIMES": "×", "DIVIDE": "/", "OUT_OF": "/",
               "OF": "of", "SQRT": "√", "CBRT": "∛", "LOG": "log ", "LN": "ln ", "PERCENT": "%", "SQUARED": "²",
               "CUBED": "³", "FACTORIAL": "!", "MOD": "mod", "TIP_ON": "of"}
-_MULTIPLES = {"double": 2, "twice": 2, "triple": 3, "thrice": 3, "quadruple": 4}
-_DENOMINATORS = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
-                 "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "hundredth": 100, "thousandth": 1000}
+"""The symbol each operator terminal of calculation.lark is shown as; the words that spell each one are
+the vocabulary's ([calculation.plus], [calculation.times]...)."""
+
+
+def _value(name: str, token: Token) -> Any:
+    """The value the vocabulary's class `name` gives the words of `token` ("double" -> 2)."""
+    from ..vocabulary import Vocabulary
+
+    return Vocabulary.default().values(name)[" ".join(token.lower().split())]
 
 
 def _kind(token: Token) -> str:
@@ -89,8 +95,9 @@ class _Reader(Transformer[Any, Any]):
 
     def percent_change(self, kind: Token, old: Node, new: Node) -> Calculation:
         difference = branch("sum", (new, old), ("-",))
+        asked = Token(kind.type, kind.rsplit(None, 1)[-1])  # "the percent decrease": the change asked
         return Calculation(branch("product", (difference, old), ("/",)), "change", (old, new),
-                           decrease="decrease" in kind.lower())
+                           decrease=_value("calculation.change", asked) == "decrease")
 
     def off(self, amount: Node, base: Node) -> Calculation:
         return Calculation(_plus(base, "-", amount))
@@ -103,7 +110,7 @@ class _Reader(Transformer[Any, Any]):
 
     def scaled(self, how: Token, node: Node) -> Calculation:
         """"double 40", "triple 15": 2 × 40, 3 × 15."""
-        return Calculation(branch("product", (leaf(Fraction(_MULTIPLES[how.lower()])), node), ("×",)))
+        return Calculation(branch("product", (leaf(Fraction(_value("calculation.multiple", how))), node), ("×",)))
 
     def divide(self, left: Node, right: Node) -> Calculation:
         return Calculation(branch("product", (left, right), ("/",)))
@@ -205,8 +212,11 @@ class _Reader(Transformer[Any, Any]):
             numerator = parse_decimal(count[0])
         elif count and _kind(count[0]) == "WORD_NUMBER":
             numerator = self.word_number(count[0]).value
-        stem = denominator.lower().removesuffix("s")
-        return branch("fraction", (leaf(numerator), leaf(Fraction(_DENOMINATORS[stem]))))
+        try:
+            part = Fraction(_value("calculation.part", denominator))
+        except KeyError:  # "a fourth", "three sixteenths": the ordinals numbers and units share
+            part = Fraction(_value("number.ordinal", denominator))
+        return branch("fraction", (leaf(numerator), leaf(1 / part)))
 
     def constant(self, token: Token) -> Node:
         return constant("e" if token == "e" else "π")

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from lark import Token, Transformer, v_args
 
-from ..lexicon import WHO
+from ..dictionary import define
+from ..lexicon import words as lexicon_words
 from ..result import Result, Status, TopicAnswer, TopicMatch
 from ..values import replace
 
@@ -55,10 +56,8 @@ class _Reader(Transformer[Any, Any]):
 def _facet(words: list[str]) -> str | None:
     """The first facet any of `words` names, in the lexicon's one vocabulary, so the facet asked is always
     one the lexicon can answer."""
-    from ..lexicon import FACET_WORDS
-
     named = {word.lower() for word in words}
-    return next((facet for facet, known in FACET_WORDS.items() if named & known), None)
+    return next((facet for facet, known in lexicon_words().facets.items() if named & known), None)
 
 
 def reader() -> Transformer[Any, Any]:
@@ -66,7 +65,7 @@ def reader() -> Transformer[Any, Any]:
 
 
 def answer(request: Topic, query: Normalized, context: Context) -> Result:
-    person = query.text.lower().partition(" ")[0] in WHO  # "who is bush": the president, not the shrub
+    person = query.text.lower().partition(" ")[0] in lexicon_words().who  # "who is bush": the president
     hits = context.glossary.topics(request.subject, request.facet, person=person)
     lexicon = context.glossary.lexicon
     if not hits and lexicon is not None and (spelt := lexicon.corrected_name(request.subject)) is not None:
@@ -83,10 +82,7 @@ def answer(request: Topic, query: Normalized, context: Context) -> Result:
     hits = [hit for hit in hits if hit.score >= MIN_SCORE]
     if not hits and request.facet is None and len(request.subject.split()) == 1:
         # A word alone that no topic is about ("luscious", "behemuth") is most likely asked to be defined.
-        from .definition import Definition
-        from .definition import answer as define
-
-        defined = define(Definition(request.subject, "definition"), query, context)
+        defined = define(request.subject, "definition", query, context)
         if defined.ok:
             return defined
     if not hits:
@@ -97,6 +93,6 @@ def answer(request: Topic, query: Normalized, context: Context) -> Result:
     best = hits[0]
     interpreted = asked if best.facet == request.facet else (
         f"about {request.subject!r} (no {request.facet} listed for {best.entry.term})")
-    matches = tuple(TopicMatch(h.entry.term, h.text, h.score, h.entry.source) for h in hits)
+    matches = tuple(TopicMatch(h.entry.term, h.text, h.score, h.entry.source, h.facet) for h in hits)
     return Result(query.original, NAME, Status.OK, f"{best.entry.term}: {best.text}", interpreted,
                   round(0.9 * best.score / 100, 3), answer=TopicAnswer(matches))
