@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tomllib
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -115,3 +116,15 @@ def test_words_decide_ignores_are_unexplained_once_it_has_read_the_units() -> No
     assert read.unexplained == ()
     decide(read, normalize("5 kg to lb in a suitcase"), Router())
     assert read.unexplained == ("in", "suitcase")
+
+
+def test_the_conversion_word_lists_moved_to_the_vocabulary() -> None:
+    from queryrouter import normalize, numbers, units
+    from queryrouter.intents import conversion
+
+    moved = {conversion: ["_FILLER_WORDS", "_THOUSAND", "_RACES", "_DIFFERENCE_WORDS"],
+             numbers: ["_ONES", "_TENS", "ADDITIVE", "MULTIPLIER", "SCALE", "ARTICLES"],
+             normalize: ["_SUBUNITS", "_SUBUNIT_RE"],
+             units: ["_IMPERIAL", "_POWER_WORDS", "_POSTFIX_POWERS", "_QUALIFIERS", "_SHORT_WORDS"]}
+    assert [(m.__name__, name) for m, names in moved.items() for name in names if hasattr(m, name)] == []
+    assert "NUMBER_WORD.2: /(?i:(?:@{number.and}" in (Path(grammar.grammar_dir()) / "common.lark").read_text()
