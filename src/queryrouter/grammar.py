@@ -333,7 +333,9 @@ def _candidates(kind: str, lower: str, kept: list[tuple[str, str, str]], index: 
     if kind == "connector":
         if index and kept[index - 1][1] in words.powers:  # "sq in", "cubic in": the inch
             return ("WORD",)
-        return ("IN" if lower in words.inside else "CONNECTOR", "WORD")
+        if lower in words.inside:  # right after digits, "in" is the inch where the parser takes both
+            return ("WORD", "IN") if index and kept[index - 1][0] == "number" else ("IN", "WORD")
+        return ("CONNECTOR", "WORD")
     if kind == "article":
         return ("ONE", "ARTICLE", "WORD") if lower in words.articles else ("ARTICLE", "WORD")
     return (_TERMINALS.get(kind, "WORD"), "WORD")
@@ -349,8 +351,8 @@ def _mark_context(tokens: list[Candidate]) -> None:
     index = next((i for i, (candidates, _text) in enumerate(tokens) if candidates[0] in _AMOUNT), 0)
     if any(candidates[0] not in _WORDY and candidates != ("CONVERT",) for candidates, _text in tokens[:index]):
         return
-    after = next((candidates[0] for candidates, _text in tokens[index:] if candidates[0] not in _AMOUNT), None)
-    if after != "WORD":  # "pounds 200 in kg": the word before the amount is its unit
+    after = next((candidates for candidates, _text in tokens[index:] if candidates[0] not in _AMOUNT), ())
+    if after[:1] != ("WORD",) or "IN" in after:  # "pounds 200 in kg": the word before the amount is its unit
         return
     first = 1 if tokens and tokens[0][0] == ("CONVERT",) else 0
     if index > first and any(candidates[0] == "WORD" for candidates, _text in tokens[first:index]):

@@ -177,13 +177,16 @@ class _Reader(Transformer[Any, Any]):
 
     def quantities(self, children: list[Any]) -> tuple[Piece, ...]:
         pieces: list[Piece] = []
-        for child in children:
+        for before, child in zip([None, *children], children):
             if isinstance(child, Piece):
                 pieces.append(child)
-            elif isinstance(child, _More):  # "a pound and a half": one and a half pounds
+            elif isinstance(child, _More) and isinstance(before, Token):  # "a pound and a half": 1.5 lb
                 last = pieces[-1]
                 note = "; ".join(n for n in (last.note, child.note) if n)
                 pieces[-1] = replace(last, value=last.value + child.value, note=note)
+            elif isinstance(child, _More):  # "five foot four": the unit down from the one before, if any
+                down = _subunits().get(" ".join(pieces[-1].words).lower())
+                pieces.append(Piece(child.value, (down,) if down else (), note=child.note))
         return tuple(pieces)
 
     def quantity(self, children: list[Any]) -> Piece:
@@ -247,6 +250,15 @@ class _Reader(Transformer[Any, Any]):
 
 def reader() -> Transformer[Any, Any]:
     return _Reader()
+
+
+@cache
+def _subunits() -> dict[str, str]:
+    """A unit and the unit one down, for a bare amount after it ("five foot four"): [conversion.subunit]."""
+    from ..vocabulary import Vocabulary
+
+    subunits: dict[str, str] = Vocabulary.default().values("conversion.subunit")
+    return subunits
 
 
 @cache
@@ -386,6 +398,8 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool, notes: list[
     Returns (None, None) to decline: nothing names a unit, or a number-less query ("second to none")
     whose words are not plainly units."""
     pieces = request.source
+    if not all(p.words for p in pieces):  # "2 kg 3 to lb": an amount with no unit, not even one down
+        return None, None
     typed = request.asked or any(p.typed for p in pieces)
     plain = [units.resolve(p.words) for p in pieces], [units.resolve(w) for w in request.target]
     warm = ([units.resolve(p.words, temperature=True) for p in pieces],
