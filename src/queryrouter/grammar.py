@@ -257,8 +257,9 @@ def _inch_before_connector(tags: list[Tag], words: _Words, vocabulary: Vocabular
         if (item.kind == "connector" and index and " " in item.text and item.lower.split()[0] in words.inside
                 and (tags[index - 1].kind == "number" or tags[index - 1].lower in words.powers)):
             inch = item.text.split()[0]
-            rest = [Tag(t.kind, t.text, t.start + item.start + len(inch) + 1, t.end + item.start + len(inch) + 1)
-                    for t in tag(item.text[len(inch):].lstrip(), vocabulary)]
+            after = item.text[len(inch):]
+            shift = item.start + len(inch) + len(after) - len(after.lstrip())  # where the rest starts
+            rest = [Tag(t.kind, t.text, t.start + shift, t.end + shift) for t in tag(after.lstrip(), vocabulary)]
             return [*tags[:index], Tag("word", inch, item.start, item.start + len(inch)), *rest,
                     *_inch_before_connector(tags[index + 1:], words, vocabulary)]
     return tags
