@@ -364,7 +364,8 @@ def _prepare(request: Conversion, query: Normalized, units: Units, known: _Words
                 raise Refusal(Status.NOT_UNDERSTOOD, f"'{word}' next to a unit was not understood; "
                                                      "write the unit in one piece, e.g. 'kWh' or 'uk fl oz'.")
         notes.append(f"ignored {' '.join(leftovers or target_leftover)!r}")
-        request.ignored[:] = leftovers or target_leftover
+        if _ingredient(tuple(leftovers or target_leftover), []) is None:  # "5 g cocoa powder to oz" is explained
+            request.ignored[:] = leftovers or target_leftover
     return _decide(tuple(i.value for i in items), [i.unit for i in items], goal, substance, notes, units)
 
 
