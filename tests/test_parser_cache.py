@@ -117,8 +117,8 @@ def test_the_stored_parser_is_loaded_not_built_again(first_run: Path, monkeypatc
     monkeypatch.setattr(Lark, "open", lambda *_, **__: pytest.fail("built again"))
     loaded = grammar.parser()
     assert loaded is not built
-    for query, intent in [("19.2 lbs to kg", "conversion"), ("15% of 80", "calculation"),
-                          ("define behemoth", "definition"), ("who owns antarctica", "topic")]:
+    for query, intent in [("15% of 80", "calculation"), ("define behemoth", "definition"),
+                          ("who owns antarctica", "topic")]:  # conversion has its own parser: grammar.py
         assert loaded.parse(query, start=intent) == built.parse(query, start=intent)
     _answers(first_run)
 
@@ -132,7 +132,7 @@ def test_a_damaged_stored_parser_is_built_again(first_run: Path) -> None:
     _answers(first_run)
     from lark import Lark
 
-    assert Lark.load(io.BytesIO(file.read_bytes())).parse("19.2 lbs to kg", start="conversion")
+    assert Lark.load(io.BytesIO(file.read_bytes())).parse("15% of 80", start="calculation")
 
 
 def test_no_cache_folder_only_costs_speed(first_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

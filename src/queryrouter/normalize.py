@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 
 from .numbers import THOUSANDS_RE
 
@@ -35,11 +36,6 @@ _POWER_RE = re.compile(r"(?<=[\d)])\s*([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)")
 # 5'3", 5′ 3″, 6': feet and inches written with primes.
 _FEET_INCHES_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*['′’]\s*(?:(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′)?)?(?!\w)")
 _INCHES_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′)(?!\w)")
-# "5 ft 4 to cm", "5ft4", "11 st 4": a bare number after feet or stone counts the next unit down. Before
-# "in" it is only added when that "in" is the connector ("5 foot 4 in cm": either reading is 5'4").
-_SUBUNITS = {"ft": "in", "feet": "in", "foot": "in", "st": "lb", "stone": "lb"}
-_SUBUNIT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?) (ft|feet|foot|st|stone) (\d+(?:\.\d+)?)"
-                         r"(?=$| (?:to|into|as|=)\b| in (?!(?:to|into|as|in)\b)\S)", re.IGNORECASE)
 # "5 10 in cm", "6 2 to m": a height with both units left out. Read as 5.10 inches it would be a hand's
 # width, which no one converts to centimetres.
 _HEIGHT_RE = re.compile(r"^([3-8]) (\d|1[01]) ((?:in|to|into) (?:cm|centimet(?:er|re)s?|m|met(?:er|re)s?))$",
@@ -84,13 +80,29 @@ def normalize(query: str) -> Normalized:
     text = _GLUED_RE.sub(_unglue, text)
     text = _COURTESY_RE.sub("", _without_trailing_punctuation(_ABBREVIATION_DOT_RE.sub(r"\1", text)))
     text = _SPACES_RE.sub(" ", text).strip()
-    text = _SUBUNIT_RE.sub(lambda m: f"{m.group()} {_SUBUNITS[m.group(2).lower()]}", text)
+    subunits, subunit_re = _subunits()
+    text = subunit_re.sub(lambda m: f"{m.group()} {subunits[m.group(2).lower()]}", text)
     height = _HEIGHT_RE.match(text)
     if height:
         feet, inches, target = height.groups()
         text = f"{feet} ft {inches} in {target}"
         notes.append(f"read '{feet} {inches}' as {feet} ft {inches} in, a height")
     return Normalized(query, text, tuple(notes))
+
+
+@cache
+def _subunits() -> tuple[dict[str, str], re.Pattern[str]]:
+    """"5 ft 4 to cm", "5ft4", "11 st 4": a bare number after feet or stone counts the next unit down
+    ([conversion.subunit] in the vocabulary). Before "in" it is only added when that "in" is the connector
+    ("5 foot 4 in cm": either reading is 5'4"). Built on the first query that is normalized."""
+    from .vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.default()
+    subunits: dict[str, str] = vocabulary.values("conversion.subunit")
+    connector, inside = vocabulary.regex("connector") + r"(?!\w)", vocabulary.regex("conversion.in") + r"(?!\w)"
+    pattern = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)?) ({vocabulary.regex('conversion.subunit')}) (\d+(?:\.\d+)?)"
+                         rf"(?=$| (?!{inside}){connector}| {inside} (?!{connector})\S)", re.IGNORECASE)
+    return subunits, pattern
 
 
 def _without_trailing_punctuation(text: str) -> str:

@@ -13,24 +13,6 @@ THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
 MAX_DIGITS = 60
 MAX_EXPONENT = 100
 
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-         "sixteen seventeen eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-# Words that add to the number being built ("twenty one").
-ADDITIVE: dict[str, Fraction] = {
-    **{word: Fraction(value) for value, word in enumerate(_ONES)},
-    **{word: Fraction(20 + 10 * index) for index, word in enumerate(_TENS)},
-}
-# Words that multiply it ("two hundred", "a dozen", "three quarters"); alone they count once ("half").
-MULTIPLIER: dict[str, Fraction] = {
-    "hundred": Fraction(100), "dozen": Fraction(12), "couple": Fraction(2),
-    "half": Fraction(1, 2), "halves": Fraction(1, 2), "quarter": Fraction(1, 4), "quarters": Fraction(1, 4),
-    "third": Fraction(1, 3), "thirds": Fraction(1, 3),
-}
-# Words that close a group ("two thousand five hundred"): the group so far is multiplied and banked.
-SCALE: dict[str, Fraction] = {"thousand": Fraction(10**3), "million": Fraction(10**6),
-                              "billion": Fraction(10**9), "trillion": Fraction(10**12)}
-ARTICLES = ("a", "an")
 
 
 class InvalidNumber(ValueError):
@@ -48,32 +30,82 @@ def parse_decimal(text: str) -> Fraction:
 
 
 def parse_number_words(text: str, start: Fraction | None = None) -> Fraction:
-    """Read "two and a half", "half a", "a dozen", "twenty one"; `start` is a number typed before them
-    ("1.5 million", "1 and a half"). "and" starts a new part that is added ("two and a half" = 2 + 1/2).
-    A scale word after another multiplies the group it closed: "a thousand thousand" is a million."""
+    """Read "two and a half", "half a", "a dozen", "twenty one", "nineteen point two", "three eighths";
+    `start` is a number typed before them ("1.5 million", "1 and a half"). "and" starts a new part that is
+    added ("two and a half" = 2 + 1/2). A scale word after another multiplies the group it closed: "a
+    thousand thousand" is a million. The words are the vocabulary's number classes (number_words())."""
+    words = number_words()
     total, current, banked = Fraction(0), start, Fraction(0)  # banked: the group the last scale word closed
     last = "number" if start is not None else ""
+    decimals = ""
     for word in text.lower().replace("-", " ").split():
-        if word == "and":
+        if last == "point":
+            if word not in words.digits:
+                raise InvalidNumber(f"{text!r} is not a number")
+            decimals += str(words.digits[word])
+            continue
+        if word in words.joins:
             total, current, last = total + (current or 0), None, "and"
-        elif word in ARTICLES:
+        elif word in words.articles:
             if current is None:  # "a dozen", "a half"; after a number it is the unit's article ("half a")
                 current, last = Fraction(1), "article"
-        elif word in ADDITIVE:
-            if last in ("ones", "number") or (last == "tens" and ADDITIVE[word] >= 10):
+        elif word in words.point:
+            if last not in ("ones", "tens"):
+                raise InvalidNumber(f"{text!r} is not a number")
+            last = "point"
+        elif word in words.additive:
+            if last in ("ones", "number") or (last == "tens" and words.additive[word] >= 10):
                 raise InvalidNumber(f"{text!r} is not a number")
             # "twenty one", "one hundred five": added to the group so far; elsewhere a new group starts
-            current = (current if last in ("tens", "hundred") and current is not None else 0) + ADDITIVE[word]
-            last = "tens" if word in _TENS else "ones"
-        elif word in MULTIPLIER:
-            current = (Fraction(1) if current is None else current) * MULTIPLIER[word]
-            last = "hundred" if word == "hundred" else "multiplier"
+            current = (current if last in ("tens", "hundred") and current is not None else 0) + words.additive[word]
+            last = "tens" if word in words.tens else "ones"
+        elif word in words.multiplier:
+            current = (Fraction(1) if current is None else current) * words.multiplier[word]
+            last = "hundred" if words.multiplier[word] == 100 else "multiplier"
+        elif word not in words.scale:
+            raise InvalidNumber(f"{text!r} is not a number")
         elif last == "scale":  # "a thousand thousand" is a million, "one million million" a trillion
-            total, banked = total - banked + banked * SCALE[word], banked * SCALE[word]
+            total, banked = total - banked + banked * words.scale[word], banked * words.scale[word]
         else:
-            banked = (Fraction(1) if current is None else current) * SCALE[word]
+            banked = (Fraction(1) if current is None else current) * words.scale[word]
             total, current, last = total + banked, None, "scale"
+    if decimals:
+        current = (current or 0) + Fraction(int(decimals), 10 ** len(decimals))
     return total + (current or 0)
+
+
+class NumberWords:
+    """The number words of the vocabulary (data/vocabulary.toml, [number.*]) as the tables
+    parse_number_words reads: loaded on the first number written in words, not on import."""
+
+    def __init__(self) -> None:
+        from .vocabulary import Vocabulary
+
+        vocabulary = Vocabulary.default()
+
+        def table(name: str) -> dict[str, Fraction]:
+            return {word: Fraction(str(value)) for word, value in vocabulary.values(f"number.{name}").items()}
+
+        ones, self.tens = table("ones"), table("tens")
+        self.additive = {**ones, **self.tens}  # words that add to the number being built ("twenty one")
+        self.digits = {word: int(value) for word, value in ones.items() if value < 10}  # after "point"
+        # words that multiply it ("two hundred", "a dozen", "three quarters", "an eighth")
+        self.multiplier = {**table("multiplier"), **table("ordinal")}
+        self.scale = table("scale")  # words that close a group ("two thousand five hundred")
+        self.articles = vocabulary.phrases("number.article")
+        self.joins = vocabulary.phrases("number.and")
+        self.point = vocabulary.phrases("number.point")
+
+
+_number_words: NumberWords | None = None
+
+
+def number_words() -> NumberWords:
+    """The number words, read from the vocabulary once."""
+    global _number_words
+    if _number_words is None:
+        _number_words = NumberWords()
+    return _number_words
 
 
 def parse_fraction(text: str) -> Fraction:

@@ -22,21 +22,9 @@ if TYPE_CHECKING:
 
 MAX_ALIAS_WORDS = 4
 MAX_CACHED = 4096  # spellings remembered per Router: bounds memory whatever users type
-# With volume_system="imperial" these US customary volumes become their UK imperial namesakes.
-_IMPERIAL = {"cup": "imperial_cup", "pint": "imperial_pint", "quart": "imperial_quart",
-             "gallon": "imperial_gallon", "fluid_ounce": "imperial_fluid_ounce"}
-# "square cm", "cubic yards", "cm2", "ft³": a power of any unit, not only the spellings in the alias table.
-_POWER_WORDS = {"square": 2, "sq": 2, "sq.": 2, "cubic": 3, "cu": 3, "cu.": 3}
-_POSTFIX_POWERS = {"squared": 2, "square": 2, "sq": 2, "cubed": 3, "cube": 3}  # "meters squared"
-_QUALIFIERS = frozenset({"uk", "imperial", "us", "troy", "metric", "nautical"})  # "gallons uk"
-# English words of a letter or two that pint reads as units (a year, technical atmospheres, inches,
-# attoseconds, attometres, picometres): beside a unit they are words, not a unit left over ("10 kg to lb
-# in a bag"), while "oz", "ft" or "kg" left over would change the answer.
-_SHORT_WORDS = frozenset({"a", "at", "in", "as", "am", "pm"})
 _SEVERAL_WORDS = re.compile(r"\w[ \-·]\w")
 _POWER_SUFFIX_RE = re.compile(r"^(.+?)(\^?[23²³])$")
 _POWER_SUFFIX = {"2": 2, "3": 3, "²": 2, "³": 3}
-_IMPERIAL_RE = re.compile(r"\b(" + "|".join(_IMPERIAL) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -85,6 +73,37 @@ def _spelling_table(aliases: frozenset[str], pint_names: frozenset[str], prefixa
     return tuple(names), tuple(dict.fromkeys(sorted(names + prefixed + plural)))
 
 
+class _Words:
+    """The unit-side word classes of the vocabulary (data/vocabulary.toml, [conversion.*])."""
+
+    def __init__(self) -> None:
+        from .vocabulary import Vocabulary
+
+        vocabulary = Vocabulary.default()
+        # With volume_system="imperial" these US customary volumes become their UK imperial namesakes.
+        self.imperial: dict[str, str] = vocabulary.values("conversion.imperial")
+        self.imperial_re = re.compile(r"\b(" + "|".join(map(re.escape, self.imperial)) + r")\b")
+        # "square cm", "cubic yards", "cm2", "ft³": a power of any unit, not only the alias table's spellings
+        self.powers: dict[str, int] = vocabulary.values("conversion.power")
+        self.postfix_powers: dict[str, int] = vocabulary.values("conversion.postfix_power")  # "meters squared"
+        self.qualifiers = vocabulary.phrases("conversion.qualifier")  # "gallons uk"
+        # English words of a letter or two that pint reads as units (a year, technical atmospheres, inches,
+        # attoseconds, attometres, picometres): beside a unit they are words, not a unit left over ("10 kg to
+        # lb in a bag"), while "oz", "ft" or "kg" left over would change the answer.
+        self.short_words = vocabulary.phrases("conversion.short_word")
+        self.per = vocabulary.phrases("conversion.per")  # "feet per second"
+
+
+_words: _Words | None = None
+
+
+def _vocabulary_words() -> _Words:
+    global _words
+    if _words is None:
+        _words = _Words()
+    return _words
+
+
 class Units:
     """A pint registry with search-word aliases; built once per Router, safe to share between threads."""
 
@@ -92,6 +111,7 @@ class Units:
                  volume_system: str = "us") -> None:
         import pint
 
+        self._words = _vocabulary_words()
         self.registry = registry if registry is not None else _default_registry()
         for definition in unit_definitions:
             self.registry.define(definition)
@@ -118,6 +138,7 @@ class Units:
         self._lines = lru_cache(MAX_CACHED)(self._affine)
         self._profiles = lru_cache(MAX_CACHED)(self._profile)
         self._names: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        self._by_length: dict[int, tuple[str, ...]] = {}  # see _near_length
         self._pint_names = frozenset(self.registry)  # before any query adds prefixed units to the registry
         self.us_cup = self.registry.Unit("cup")
         self.celsius, self.fahrenheit = self.registry.Unit("degree_Celsius"), self.registry.Unit("degree_Fahrenheit")
@@ -129,13 +150,13 @@ class Units:
 
     def _expression(self, expression: str) -> pint.Unit:
         if self.volume_system == "imperial":
-            expression = _IMPERIAL_RE.sub(lambda m: _IMPERIAL[m.group()], expression)
+            expression = self._words.imperial_re.sub(lambda m: self._words.imperial[m.group()], expression)
         return self.registry.parse_units(expression, as_delta=False)
 
     def _local(self, unit: pint.Unit) -> pint.Unit:
         """A US volume named by pint itself ("cup", "gal") follows volume_system too."""
-        if self.volume_system == "imperial" and self.name(unit) in _IMPERIAL:
-            return self.registry.Unit(_IMPERIAL[self.name(unit)])
+        if self.volume_system == "imperial" and self.name(unit) in self._words.imperial:
+            return self.registry.Unit(self._words.imperial[self.name(unit)])
         return unit
 
     def resolve(self, words: Sequence[str], temperature: bool = False) -> UnitMatch | None:
@@ -150,31 +171,38 @@ class Units:
             unit = self._temperature_name(spelled) if temperature else None
             if unit is None:
                 unit = (self.lookup(spelled) or self._power(words[:size]) or self._ratio(words[:size])
-                        or self._qualified(words[:size]))
+                        or self._qualified(words[:size]) or self._prefixed(words[:size]))
             if unit is not None:
                 return UnitMatch(unit, size, spelled)
         return None
 
     def _ratio(self, words: tuple[str, ...]) -> pint.Unit | None:
-        """A rate of any two units: "ft/s", "g/ml", "feet per second", "kg per m3"."""
-        if len(words) == 3 and words[1].lower() == "per":
+        """A rate of any two units: "ft/s", "g/ml", "feet per second", "kg per m3", "m/s2"."""
+        if len(words) == 3 and words[1].lower() in self._words.per:
             top, bottom = words[0], words[2]
         elif len(words) == 1 and words[0].count("/") == 1:
             top, bottom = words[0].split("/")
         else:
             return None
-        over, under = self.lookup(top), self.lookup(bottom)
+        over, under = self.lookup(top), self.lookup(bottom) or self._suffixed_power(bottom)
         if over is None or under is None:
             return None
         return cast("pint.Unit", over / under)
 
+    def _suffixed_power(self, word: str) -> pint.Unit | None:
+        """A power of any unit written with a suffix, below a rate's line: the s2 of "m/s2"."""
+        match = _POWER_SUFFIX_RE.match(word)
+        base = None if match is None else self.lookup(match.group(1))
+        return None if match is None or base is None else cast("pint.Unit", base ** _POWER_SUFFIX[match.group(2)[-1]])
+
     def _power(self, words: tuple[str, ...]) -> pint.Unit | None:
         """An area or volume spelled with a power word or suffix around a length ("square cm", "yd3",
         "meters squared")."""
-        if len(words) == 2 and words[0].lower() in _POWER_WORDS:
-            base, power = self.lookup(words[1]), _POWER_WORDS[words[0].lower()]
-        elif len(words) == 2 and words[1].lower() in _POSTFIX_POWERS:
-            base, power = self.lookup(words[0]), _POSTFIX_POWERS[words[1].lower()]
+        powers, postfix = self._words.powers, self._words.postfix_powers
+        if len(words) == 2 and words[0].lower() in powers:
+            base, power = self.lookup(words[1]), powers[words[0].lower()]
+        elif len(words) == 2 and words[1].lower() in postfix:
+            base, power = self.lookup(words[0]), postfix[words[1].lower()]
         elif len(words) == 1 and (match := _POWER_SUFFIX_RE.match(words[0])):
             base, power = self.lookup(match.group(1)), _POWER_SUFFIX[match.group(2)[-1]]
         else:
@@ -183,6 +211,22 @@ class Units:
             return None
         return cast("pint.Unit", base**power)
 
+    def _prefixed(self, words: tuple[str, ...]) -> pint.Unit | None:
+        """A prefix written apart from its unit ("kilo pascals", "mega watts"), or a unit of two words
+        that pint names with an underscore ("electron volts", "light years")."""
+        if len(words) != 2 or not (words[0].isalpha() and words[1].isalpha()):
+            return None
+        if words[0].lower() in self._prefix_words:
+            return self._pint_name(words[0].lower() + words[1])
+        if min(len(words[0]), len(words[1])) < 3:
+            return None
+        return self._pint_name(f"{words[0].lower()}_{words[1].lower()}")
+
+    @cached_property
+    def _prefix_words(self) -> frozenset[str]:
+        """pint's prefixes of three letters or more, as words: "kilo", "mega", "milli"."""
+        return frozenset(prefix for prefix in self.registry._prefixes if len(prefix) > 2)
+
     def is_currency(self, word: str) -> bool:
         return word.lower() in self._currencies
 
@@ -190,15 +234,16 @@ class Units:
         """Whether a word left beside a unit would change it ("uk", "squared", "hours" after "kilowatt"),
         so ignoring it would give a wrong number; an ingredient or a filler word would not."""
         lowered = word.lower()
-        if lowered in _QUALIFIERS or lowered in _POSTFIX_POWERS or lowered in _POWER_WORDS:
+        words = self._words
+        if lowered in words.qualifiers or lowered in words.postfix_powers or lowered in words.powers:
             return True
         match = self.resolve((word,))
-        return match is not None and bool(self.kind(match.unit)) and lowered not in _SHORT_WORDS
+        return match is not None and bool(self.kind(match.unit)) and lowered not in words.short_words
 
     def _qualified(self, words: tuple[str, ...]) -> pint.Unit | None:
         """A unit with its qualifier after it ("gallons uk", "ounces troy", "tons metric"), read as the alias
         with the qualifier first."""
-        if len(words) == 2 and words[1].lower() in _QUALIFIERS:
+        if len(words) == 2 and words[1].lower() in self._words.qualifiers:
             return self.lookup(f"{words[1].lower()} {words[0]}")
         return None
 
@@ -268,7 +313,16 @@ class Units:
             match = self.resolve((spelling,))
             return None if match is None else self.name(match.unit)
 
-        return correction(word.lower(), self._spellings(plurals=True), unit_name, min(max_edits(word), 1))
+        return correction(word.lower(), self._near_length(len(word)), unit_name, min(max_edits(word), 1))
+
+    def _near_length(self, length: int) -> tuple[str, ...]:
+        """The spellings (with plurals) one letter longer or shorter than `length` at most, in their order:
+        the only ones one edit can reach, so a typo is compared with a fifth of them."""
+        found = self._by_length.get(length)
+        if found is None:
+            found = tuple(s for s in self._spellings(plurals=True) if abs(len(s) - length) <= 1)
+            self._by_length[length] = found
+        return found
 
     def warm(self) -> None:
         """Build the spellings a misspelt unit is matched against now, not on the first unknown unit."""
@@ -328,7 +382,8 @@ class Units:
         """Other units a searcher may mean by the same word (short ton: metric, long; US cup: imperial).
         A volume of the other system than volume_system's was named as such ("uk pint"): it has none."""
         name = self.name(unit)
-        if name in (_IMPERIAL if self.volume_system == "imperial" else _IMPERIAL.values()):
+        imperial = self._words.imperial
+        if name in (imperial if self.volume_system == "imperial" else imperial.values()):
             return []
         return [self.registry.Unit(other) for other in self._alternatives.get(name, ())]
 

@@ -25,7 +25,8 @@ INTENTS: dict[str, ModuleType] = {
 
 
 def reader() -> Transformer[Any, Any]:
-    """One transformer for query.lark, each intent's reader in its grammar namespace. It walks the tree
+    """One transformer for every intent's tree, each intent's reader in its grammar namespace (conversion's
+    tree comes from its own parser, grammar.py, named as if query.lark had imported it). It walks the tree
     with a loop, not recursion, so no nesting reaches Python's recursion limit before calculation's
     depth check refuses it."""
     readers = {name: module.reader() for name, module in INTENTS.items()}

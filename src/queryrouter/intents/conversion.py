@@ -11,21 +11,19 @@ from __future__ import annotations
 import itertools
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
-from lark import Token, Transformer, v_args
-from lark.visitors import merge_transformers
+from lark import Token, Transformer
 
 from ..formatting import format_number
-from ..numbers import MAX_EXPONENT, InvalidNumber
+from ..numbers import MAX_EXPONENT, InvalidNumber, parse_decimal, parse_fraction, parse_number_words
 from ..prepared import Leg, Parts, Prepared, Reading, Refusal, shown_amount
 from ..result import Result, Status
 from ..typos import correction, max_edits
-from .common import NumberReader
 
 if TYPE_CHECKING:
     import pint
@@ -34,11 +32,7 @@ if TYPE_CHECKING:
     from ..normalize import Normalized
     from ..units import UnitMatch, Units
 
-_FILLER_WORDS = frozenset({"of", "the", "a", "an"})
-_THOUSAND = ("k", "K")
-_RACES = frozenset({"run", "runs", "race", "races", "walk", "walks", "fun"})
-_DIFFERENCE_WORDS = frozenset({"difference", "differences", "change", "changes", "rise", "increase", "drop",
-                               "decrease", "delta"})
+MAX_UNIT_WORDS = 3  # the most words of a unit phrase a typo is looked for in: "kilomteres per hour"
 UNIT_LIKE = 75  # how close (rapidfuzz ratio) an unknown word must be to a unit to be reported as a typo
 LARGEST = Fraction(10) ** MAX_EXPONENT  # beyond this a number is not a measurement (and floats overflow)
 
@@ -55,76 +49,224 @@ class Piece:
 
 @dataclass(frozen=True)
 class Conversion:
+    """What a conversion query asks: the amounts and their words, and the unit phrases asked for."""
+
     source: tuple[Piece, ...]
     target: tuple[tuple[str, ...], ...]  # one unit phrase, several for "feet and inches", none if missing
     asked: bool = False  # "how many cups in a gallon": a conversion question, even with no number typed
     bare: bool = False  # "5 kg" and nothing else: a conversion only if every word is a unit
+    context: tuple[str, ...] = ()  # words before the amount that no reading uses: "body weight 80 kg"
+    chain: tuple[tuple[str, ...], ...] = ()  # "170 cm to inches to feet": the units asked on the way
+    chain_words: tuple[str, ...] = ()  # the target's words as typed, for a chain that is not units
+    # words decide() found beside the units and ignored ("5 kg to lb in a suitcase"): filled by decide()
+    ignored: list[str] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def unexplained(self) -> tuple[str, ...]:
+        """The words this reading does not explain (the arbiter lowers its confidence for them): the
+        context before the amount, unless it names the ingredient ("honey 1 tbsp in grams"), and, once
+        decide() has read the units, the words it ignored beside them."""
+        context = () if self.context and _ingredient(self.context, []) is not None else self.context
+        return (*context, *self.ignored)
 
 
-@v_args(inline=True)
+@dataclass(frozen=True)
+class _Link:
+    """One more unit in a chain ("... to feet"), with its words as typed ("to", "feet"). After an article
+    ("10 kg to lb in a bag") it is no unit asked for, but words about the target."""
+
+    phrase: tuple[str, ...]
+    typed: tuple[str, ...]
+    article: bool = False
+
+
+@dataclass(frozen=True)
+class _Target:
+    phrases: tuple[tuple[str, ...], ...]
+    links: tuple[_Link, ...]
+
+    def conversion(self, source: tuple[Piece, ...], context: tuple[str, ...] = ()) -> Conversion:
+        """The request, answering in the chain's last unit when the target is a chain."""
+        if not self.links:
+            return Conversion(source, self.phrases, context=context)
+        typed = tuple(w for p in self.phrases for w in p) + tuple(w for link in self.links for w in link.typed)
+        if any(link.article for link in self.links):
+            return Conversion(source, (typed,), context=context)
+        return Conversion(source, (self.links[-1].phrase,), context=context,
+                          chain=(*self.phrases, *(link.phrase for link in self.links[:-1])), chain_words=typed)
+
+
+@dataclass(frozen=True)
+class _Context:
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _More:
+    """"and a half" after a unit: added to the amount before it ("a pound and a half")."""
+
+    value: Fraction
+    note: str
+
+
+def _split(children: tuple[Any, ...]) -> tuple[tuple[str, ...], list[Any]]:
+    """The context words and the other children that are not tokens (connectors, frames)."""
+    context = next((c.words for c in children if isinstance(c, _Context)), ())
+    return context, [c for c in children if not isinstance(c, (Token, _Context))]
+
+
+def _one(words: tuple[str, ...]) -> tuple[Piece, ...]:
+    return (Piece(Fraction(1), words, typed=False),)
+
+
 class _Reader(Transformer[Any, Any]):
-    def forward(self, source: tuple[Piece, ...], target: Any) -> Conversion:
-        return Conversion(source, tuple(target))
+    """conversion.lark's tree -> a Conversion. Tokens that only mark a structure (connectors, "how many",
+    "what") are dropped here; the rule they belong to says what they meant."""
 
-    def forward_one(self, words: tuple[str, ...], target: Any) -> Conversion:
-        target = target if isinstance(target, list) else [target]
-        return Conversion((Piece(Fraction(1), words, typed=False),), tuple(target))
+    def forward(self, children: list[Any]) -> Conversion:
+        context, (source, target) = _split(tuple(children))
+        return cast("_Target", target).conversion(source, context)
 
-    def how_many(self, target: tuple[str, ...], source: Any) -> Conversion:
+    def forward_one(self, children: list[Any]) -> Conversion:
+        _context, (words, target) = _split(tuple(children))
+        return cast("_Target", target).conversion(_one(words))
+
+    def how_many(self, children: list[Any]) -> Conversion:
+        _context, (target, source) = _split(tuple(children))
+        if source and not isinstance(source[0], Piece):
+            source = _one(source)
         return Conversion(source, (target,), asked=True)
 
-    def how_many_after(self, source: tuple[Piece, ...], target: tuple[str, ...]) -> Conversion:
+    def how_many_after(self, children: list[Any]) -> Conversion:
+        context, (source, target) = _split(tuple(children))
+        return Conversion(source, (target,), context=context)
+
+    def reversed(self, children: list[Any]) -> Conversion:
+        _context, (target, source) = _split(tuple(children))
         return Conversion(source, (target,))
 
-    def reversed(self, target: tuple[str, ...], source: tuple[Piece, ...]) -> Conversion:
-        return Conversion(source, (target,))
+    def amount_last(self, children: list[Any]) -> Conversion:
+        """"kg to lbs 75": the amount typed after both units belongs to the first."""
+        _context, (words, target, amount) = _split(tuple(children))
+        return Conversion((Piece(amount[0], words, note=amount[1]),), (target,))
 
-    def missing_target(self, source: tuple[Piece, ...]) -> Conversion:
-        return Conversion(source, ())
+    def amount_between(self, children: list[Any]) -> Conversion:
+        """"pounds 200 in kg": the amount typed after its unit."""
+        _context, (words, amount, target) = _split(tuple(children))
+        source = (Piece(amount[0], words, note=amount[1]),)
+        return target.conversion(source) if isinstance(target, _Target) else Conversion(source, (target,))
 
-    def bare(self, source: tuple[Piece, ...]) -> Conversion:
-        return Conversion(source, (), bare=True)
+    def missing_target(self, children: list[Any]) -> Conversion:
+        context, (source,) = _split(tuple(children))
+        return Conversion(source, (), context=context)
 
-    def missing_target_one(self, words: tuple[str, ...]) -> Conversion:
-        return Conversion((Piece(Fraction(1), words, typed=False),), ())
+    def missing_target_one(self, children: list[Any]) -> Conversion:
+        _context, (words,) = _split(tuple(children))
+        return Conversion(_one(words), ())
 
-    def source(self, child: Any) -> tuple[Piece, ...]:
-        return child if isinstance(child, tuple) and isinstance(child[0], Piece) else (
-            Piece(Fraction(1), child, typed=False),)
+    def bare(self, children: list[Any]) -> Conversion:
+        context, (source,) = _split(tuple(children))
+        return Conversion(source, (), bare=True, context=context)
 
-    def quantities(self, *pieces: Piece) -> tuple[Piece, ...]:
-        return pieces
+    def context(self, children: list[Token]) -> _Context:
+        return _Context(tuple(str(token) for token in children))
 
-    def quantity(self, amount: tuple[Fraction, str], words: tuple[str, ...]) -> Piece:
+    def source(self, children: list[Any]) -> Any:
+        _context, (child,) = _split(tuple(children))
+        return child
+
+    def quantities(self, children: list[Any]) -> tuple[Piece, ...]:
+        pieces: list[Piece] = []
+        for before, child in zip([None, *children], children):
+            if isinstance(child, Piece):
+                pieces.append(child)
+            elif isinstance(child, _More) and isinstance(before, Token):  # "a pound and a half": 1.5 lb
+                last = pieces[-1]
+                note = "; ".join(n for n in (last.note, child.note) if n)
+                pieces[-1] = replace(last, value=last.value + child.value, note=note)
+            elif isinstance(child, _More):  # "five foot four": the unit down from the one before, if any
+                down = _subunits().get(" ".join(pieces[-1].words).lower())
+                pieces.append(Piece(child.value, (down,) if down else (), note=child.note))
+        return tuple(pieces)
+
+    def quantity(self, children: list[Any]) -> Piece:
+        _context, (amount, words) = _split(tuple(children))
         return Piece(amount[0], words, note=amount[1])
 
-    def amount(self, value: Fraction) -> tuple[Fraction, str]:
-        return value, ""
+    def more(self, children: list[Any]) -> _More:
+        return _More(*children[0])
 
-    def negative(self, value: Fraction) -> tuple[Fraction, str]:
-        return -value, ""
+    def target(self, children: list[Any]) -> _Target:
+        _context, rest = _split(tuple(children))
+        return _Target(tuple(c for c in rest if not isinstance(c, _Link)),
+                       tuple(c for c in rest if isinstance(c, _Link)))
 
-    def lost_point(self, whole: Token, digits: Token) -> tuple[Fraction, str]:
+    def link(self, children: list[Any]) -> _Link:
+        typed = tuple(word for child in children if isinstance(child, Token) for word in child.split())
+        phrase = children[-1]
+        return _Link(phrase, typed + phrase, article=len(typed) > 1)
+
+    def unit_phrase(self, children: list[Token]) -> tuple[str, ...]:
+        """The words of a unit phrase without the articles before them: "three quarters of a cup",
+        "5 kg to the lb", "how many cups in the gallon"."""
+        words = tuple(word for token in children for word in token.split())
+        filler = _words("conversion.filler")
+        while len(words) > 1 and words[0].lower() in filler:
+            words = words[1:]
+        return words
+
+    # amounts: (value, note) -----------------------------------------------------------------------
+
+    def decimal(self, children: list[Token]) -> tuple[Fraction, str]:
+        return parse_decimal(children[0]), ""
+
+    def fraction(self, children: list[Token]) -> tuple[Fraction, str]:
+        return parse_fraction(children[0]), ""
+
+    def mixed(self, children: list[Token]) -> tuple[Fraction, str]:
+        return parse_decimal(children[0]) + parse_fraction(children[1]), ""
+
+    def words(self, children: list[Token]) -> tuple[Fraction, str]:
+        return parse_number_words(str(children[0])), ""
+
+    def scaled(self, children: list[Token]) -> tuple[Fraction, str]:
+        return parse_number_words(str(children[1]), start=parse_decimal(children[0])), ""
+
+    def one(self, children: list[Token]) -> tuple[Fraction, str]:
+        return Fraction(1), ""
+
+    def negative(self, children: list[Any]) -> tuple[Fraction, str]:
+        value, note = children[-1]
+        return -value, note
+
+    def lost_point(self, children: list[Token]) -> tuple[Fraction, str]:
+        whole, digits = children
         if not (whole.isdigit() and digits.isdigit()):  # "1.5 2" or "3e2 5": no lost point to restore
             raise InvalidNumber(f"'{whole} {digits}' is two numbers, not one")
         if len(whole) <= 3 and len(digits) == 3 and not whole.startswith("0"):  # "1 000 kg": thousands
             return Fraction(int(whole + digits)), f"read '{whole} {digits}' as {int(whole + digits)}"
         return Fraction(f"{whole}.{digits}"), f"read '{whole} {digits}' as {whole}.{digits}"
 
-    def target(self, *phrases: tuple[str, ...]) -> list[tuple[str, ...]]:
-        return list(phrases)
-
-    def unit_phrase(self, *tokens: Token) -> tuple[str, ...]:
-        """The words of a unit phrase without the articles before them: "three quarters of a cup",
-        "5 kg to the lb", "how many cups in the gallon"."""
-        words = tuple(word for token in tokens for word in token.split())
-        while len(words) > 1 and words[0].lower() in _FILLER_WORDS:
-            words = words[1:]
-        return words
-
 
 def reader() -> Transformer[Any, Any]:
-    return cast("Transformer[Any, Any]", merge_transformers(_Reader(), common=NumberReader()))
+    return _Reader()
+
+
+@cache
+def _subunits() -> dict[str, str]:
+    """A unit and the unit one down, for a bare amount after it ("five foot four"): [conversion.subunit]."""
+    from ..vocabulary import Vocabulary
+
+    subunits: dict[str, str] = Vocabulary.default().values("conversion.subunit")
+    return subunits
+
+
+@cache
+def _words(name: str) -> frozenset[str]:
+    """A word class of the vocabulary (data/vocabulary.toml), lowercase."""
+    from ..vocabulary import Vocabulary
+
+    return Vocabulary.default().phrases(name)
 
 
 @dataclass(frozen=True)
@@ -144,7 +286,7 @@ def _ingredients() -> dict[str, _Ingredient]:
 
 def _ingredient(words: tuple[str, ...], notes: list[str]) -> _Ingredient | None:
     """The ingredient `words` name, forgiving one typo ("suger") when it is close to one ingredient only."""
-    key = " ".join(w for w in words if w.lower() not in _FILLER_WORDS).lower()
+    key = " ".join(w for w in words if w.lower() not in _words("conversion.filler")).lower()
     table = _ingredients()
     found = table.get(key) or (table.get(key[:-1]) if key.endswith("s") else None)
     if found is not None or not key:
@@ -175,19 +317,22 @@ def decide(request: Conversion, query: Normalized, context: Context) -> Prepared
     """Every choice that does not depend on the amounts, as a Prepared to apply to them (the router keeps
     it for the query's shape); a failure found on the way; or None to decline."""
     try:
-        return _prepare(request, query, context.units)
+        return _prepare(request, query, context.units, _Words(context))
     except Refusal as refusal:
         return refusal.result(query.original)
 
 
-def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared | None:
+def _prepare(request: Conversion, query: Normalized, units: Units, known: _Words) -> Prepared | None:
     notes = [*query.notes, *(p.note for p in request.source if p.note)]
+    if request.context:  # "body weight 80 kg in stone": said, so the answer shows what it left out
+        notes.append(f"ignored {' '.join(request.context)!r}")
+    request = _unchained(request, units, notes)
     request = replace(request, source=tuple(_thousands(p, request.target, units, notes) for p in request.source))
     for piece in request.source:
         if abs(piece.value) > LARGEST:
             raise Refusal(Status.INVALID_NUMBER, "The number is too large to be a measurement.")
     request = _compound_target(_unbare(request, units), units)
-    sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), notes)
+    sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), notes, known)
     if sources is None or targets is None:
         return None
     items = [_Item(p.value, m.unit, p.words[m.used:]) for p, m in zip(request.source, sources)]
@@ -195,26 +340,32 @@ def _prepare(request: Conversion, query: Normalized, units: Units) -> Prepared |
         shown = " ".join(f"{shown_amount(i.value)} {units.symbol(i.unit)}" for i in items)
         raise Refusal(Status.MISSING_TARGET, f"Convert {shown} to what? Name a unit, e.g. '{shown} to …'.")
     goal = [m.unit for m in targets]
-    leftovers = [w for i in items for w in i.leftover if w.lower() not in _FILLER_WORDS]
+    leftovers = [w for i in items for w in i.leftover if w.lower() not in _words("conversion.filler")]
     target_leftover = [w for words, m in zip(request.target, targets) for w in words[m.used:]
-                       if w.lower() not in _FILLER_WORDS]
-    if ({w.lower() for w in (*leftovers, *target_leftover)} & _DIFFERENCE_WORDS
+                       if w.lower() not in _words("conversion.filler")]
+    if ({w.lower() for w in (*leftovers, *target_leftover)} & _words("conversion.difference")
             and all(units.is_temperature(unit) for unit in (*(item.unit for item in items), *goal))):
         # "10 degrees c difference in f": a change of 10 °C is one of 18 °F, not the 50 °F 10 °C reads
         items = [replace(item, unit=units.difference(item.unit)) for item in items]
         goal = [units.difference(unit) for unit in goal]
-        leftovers = [w for w in leftovers if w.lower() not in _DIFFERENCE_WORDS]
-        target_leftover = [w for w in target_leftover if w.lower() not in _DIFFERENCE_WORDS]
+        leftovers = [w for w in leftovers if w.lower() not in _words("conversion.difference")]
+        target_leftover = [w for w in target_leftover if w.lower() not in _words("conversion.difference")]
         notes.append("read as a temperature difference")
     # An ingredient matters only between a mass and a volume: "10k race in miles" is not rice
     weighed = any(_mass_and_volume(item.unit, unit, units) for item in items for unit in goal)
     substance = _ingredient(tuple(leftovers or target_leftover), notes) if weighed else None
+    if weighed and substance is None and not (leftovers or target_leftover) and request.context:
+        substance = _ingredient(request.context, notes)  # "honey 1 tbsp in grams": the context names it
+        if substance is not None:
+            notes.remove(f"ignored {' '.join(request.context)!r}")
     if substance is None and (leftovers or target_leftover):
         for word in (*leftovers, *target_leftover):
             if units.changes_a_unit(word):  # "2 kilowatt hours", "10 fl oz uk": a wrong number if ignored
                 raise Refusal(Status.NOT_UNDERSTOOD, f"'{word}' next to a unit was not understood; "
                                                      "write the unit in one piece, e.g. 'kWh' or 'uk fl oz'.")
         notes.append(f"ignored {' '.join(leftovers or target_leftover)!r}")
+        if _ingredient(tuple(leftovers or target_leftover), []) is None:  # "5 g cocoa powder to oz" is explained
+            request.ignored[:] = leftovers or target_leftover
     return _decide(tuple(i.value for i in items), [i.unit for i in items], goal, substance, notes, units)
 
 
@@ -222,9 +373,13 @@ def details(request: Conversion, query: Normalized, context: Context) -> Iterato
     """For Router.explain: which words named which unit, read as the answer read them (the temperature
     letters of "32 f to c" included), and the words left over."""
     units = context.units
+    if request.unexplained:
+        yield f"conversion: {' '.join(request.unexplained)!r} unexplained"
+    request = _unchained(request, units, [])
     phrases = [*(piece.words for piece in request.source), *request.target]
     try:
-        sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), [])
+        sources, targets = _resolve_sides(request, units, any(c.isdigit() for c in query.text), [],
+                                          _Words(context))
     except Refusal as refusal:
         yield f"conversion: {refusal}"
         return
@@ -236,14 +391,16 @@ def details(request: Conversion, query: Normalized, context: Context) -> Iterato
         yield f"conversion: {match.spelled!r} -> {units.name(match.unit)}{leftover}"
 
 
-def _resolve_sides(request: Conversion, units: Units, digits: bool,
-                   notes: list[str]) -> tuple[list[UnitMatch] | None, list[UnitMatch] | None]:
+def _resolve_sides(request: Conversion, units: Units, digits: bool, notes: list[str],
+                   known: _Words | None = None) -> tuple[list[UnitMatch] | None, list[UnitMatch] | None]:
     """Both sides' units, with the temperature letters read only beside another temperature, and a
     misspelt unit read as the one unit it is close to ("farenheit"), which `notes` records.
 
     Returns (None, None) to decline: nothing names a unit, or a number-less query ("second to none")
     whose words are not plainly units."""
     pieces = request.source
+    if not all(p.words for p in pieces):  # "2 kg 3 to lb": an amount with no unit, not even one down
+        return None, None
     typed = request.asked or any(p.typed for p in pieces)
     plain = [units.resolve(p.words) for p in pieces], [units.resolve(w) for w in request.target]
     warm = ([units.resolve(p.words, temperature=True) for p in pieces],
@@ -261,7 +418,16 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
         raise Refusal(Status.UNKNOWN_UNIT, "Currencies are not converted: exchange rates change daily, and "
                                            "queryrouter works offline.")
     if not any(sources) and not any(targets):
-        return None, None
+        # "50 farenheit to celcius": beside a typed number, every phrase one typo from one unit is read so
+        if not (digits and typed):
+            return None, None
+        for words in phrases:  # one by one: the first phrase that is no unit ends the search
+            fixed = _phrase_correction(words, units)
+            if fixed is None:
+                return None, None
+            notes.append(f"read {' '.join(words)!r} as {' '.join(fixed)!r}")
+            request = _respelt(request, words, fixed)
+        return _resolve_sides(request, units, digits, notes, known)
     matches = [*sources, *targets]
     if not typed and not all(_plainly_units(w, m) for w, m in zip(phrases, matches)):
         return None, None
@@ -273,21 +439,77 @@ def _resolve_sides(request: Conversion, units: Units, digits: bool,
     for index, (words, match) in enumerate(zip(phrases, matches)):
         if match is None:
             if len(words) > 1:  # "2 weeks to lose weight": words, not a misspelt unit
-                return None, None
+                fixed = _phrase_correction(words, units) if digits else None  # "1 nautcial mile in km"
+                if fixed is None:
+                    return None, None
+                notes.append(f"read {' '.join(words)!r} as {' '.join(fixed)!r}")
+                return _resolve_sides(_respelt(request, words, fixed), units, digits, notes, known)
             # "5 florbs to kg" is a unit typo; "7 days to die", "2 days to go" and "calories in a banana" are
             # not conversions, so beside a typed number the source may be anything, elsewhere the word must
             # be close to a unit, and longer than two letters.
             typo = index < len(pieces) and digits
             if not typo and (len(words[0]) < 3 or not units.suggest(words[0], limit=1, cutoff=UNIT_LIKE)):
                 return None, None
-            correction = units.correct(words[0])
+            # "2 eggs" is not "2 ergs": a word of the language is not taken for a misspelt unit
+            correction = None if known is not None and known.word(words[0]) else units.correct(words[0])
             if correction is not None:
                 notes.append(f"read {words[0]!r} as {correction!r}")
-                return _resolve_sides(_respelt(request, words, correction), units, digits, notes)
+                return _resolve_sides(_respelt(request, words, (correction,)), units, digits, notes, known)
             suggestions = tuple(units.suggest(words[0]))
             hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
             raise Refusal(Status.UNKNOWN_UNIT, f"Unknown unit {words[0]!r}.{hint}", suggestions)
     return _reread([m for m in sources if m], [m for m in targets if m], units, notes)
+
+
+def _unchained(request: Conversion, units: Units, notes: list[str]) -> Conversion:
+    """"170 cm to inches to feet" asks for the last unit, when every unit of the chain is one whole unit
+    phrase; otherwise the words after the first target were not a chain ("10 kg to lb in a bag") and are
+    read as that target's words, as any words after a unit are."""
+    if not request.chain:
+        return request
+    phrases = (*request.chain, *request.target)
+    matches = [units.resolve(words, temperature=True) for words in phrases]
+    if all(m is not None and m.used == len(words) for words, m in zip(phrases, matches)):
+        shown = " -> ".join(" ".join(words) for words in ([p.words for p in request.source[:1]] + list(phrases)))
+        notes.append(f"read {shown!r} as a chain: answered in {' '.join(request.target[0])}")
+        return replace(request, chain=(), chain_words=())
+    return replace(request, target=(request.chain_words,), chain=(), chain_words=())
+
+
+class _Words:
+    """Whether a word is a word of the language (the glossary's lexicon, exactly or as an inflection):
+    asked only of a word that names no unit, so the lexicon loads only for those."""
+
+    def __init__(self, context: Context) -> None:
+        self._context = context
+
+    def word(self, word: str) -> bool:
+        """"eggs" is a word (egg); "poundes" is read as an inflection of pound, which is a unit, and
+        "acers" as the genus Acer, a name: both may still be misspelt units."""
+        found = self._context.glossary.lookup(word)
+        if found is None or found.how not in ("exact", "inflection"):
+            return False
+        term = found.entry.term
+        return term == term.lower() and self._context.units.resolve((term,)) is None
+
+
+def _phrase_correction(words: tuple[str, ...], units: Units) -> tuple[str, ...] | None:
+    """The unit phrase `words` is one typo from, as a whole ("nautcial mile") or in one of its words
+    ("kilomteres per hour", "degres celsius"), when the corrected phrase is wholly one unit; else None.
+    A phrase longer than any unit's spelling is words, not a unit ("take the chicken out")."""
+    if len(words) > MAX_UNIT_WORDS:
+        return None
+    candidates = [units.correct(" ".join(words))] if len(words) > 1 else []
+    for index, word in enumerate(words):
+        spelling = units.correct(word) if units.resolve((word,)) is None else None
+        candidates.append(None if spelling is None else " ".join((*words[:index], spelling, *words[index + 1:])))
+    for candidate in candidates:
+        if candidate is not None:
+            fixed = tuple(candidate.split())
+            match = units.resolve(fixed, temperature=True)
+            if match is not None and match.used == len(fixed):
+                return fixed
+    return None
 
 
 def _plainly_units(words: tuple[str, ...], match: UnitMatch | None) -> bool:
@@ -379,10 +601,10 @@ def _celsius(match: UnitMatch, units: Units, notes: list[str]) -> UnitMatch:
     return replace(match, unit=units.celsius)
 
 
-def _respelt(request: Conversion, words: tuple[str, ...], spelling: str) -> Conversion:
-    """`request` with the unit phrase `words` (one misspelt word) spelt right."""
+def _respelt(request: Conversion, words: tuple[str, ...], spelling: tuple[str, ...]) -> Conversion:
+    """`request` with the unit phrase `words` (misspelt) spelt right."""
     def fixed(phrase: tuple[str, ...]) -> tuple[str, ...]:
-        return (spelling,) if phrase == words else phrase
+        return spelling if phrase == words else phrase
 
     return replace(request, source=tuple(replace(p, words=fixed(p.words)) for p in request.source),
                    target=tuple(fixed(phrase) for phrase in request.target))
@@ -391,7 +613,7 @@ def _respelt(request: Conversion, words: tuple[str, ...], spelling: str) -> Conv
 def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, notes: list[str]) -> Piece:
     """"5k m" is 5000 m; a bare "5k" beside a length is the race distance, 5 km ("5k run in miles" too), but
     "2k steps" is two thousand steps."""
-    if not piece.typed or not piece.words or piece.words[0] not in _THOUSAND:
+    if not piece.typed or not piece.words or piece.words[0].lower() not in _words("conversion.thousand"):
         return piece
     rest = piece.words[1:]
     if rest and units.resolve(rest) is not None:
@@ -400,7 +622,7 @@ def _thousands(piece: Piece, target: tuple[tuple[str, ...], ...], units: Units, 
     goal = units.resolve(target[0]) if target else None
     if goal is None or not units.is_length(goal.unit):
         return piece
-    if not rest or rest[0].lower() in _RACES:
+    if not rest or rest[0].lower() in _words("conversion.race"):
         notes.append(f"read '{shown_amount(piece.value)}k' as {shown_amount(piece.value)} km")
         return replace(piece, words=("km", *rest))
     # "2k steps to km": two thousand steps, not a 2 km race
