@@ -135,6 +135,7 @@ class Words:
     who: frozenset[str]  # a question that asks for a person
     abbreviations: dict[str, str]  # short names the Factbook does not list: "uk" -> "united kingdom"
     country_pronouns: dict[str, str]  # "us": a country's name in a question about a country
+    unit_abbreviations: dict[str, str]  # "ft" asked alone: the unit it names ("foot"), not a fort
 
 
 @cache
@@ -153,6 +154,7 @@ def words() -> Words:
         who=vocabulary.phrases("lexicon.who"),
         abbreviations={k: str(v) for k, v in vocabulary.values("lexicon.abbreviation").items()},
         country_pronouns={k: str(v) for k, v in vocabulary.values("lexicon.country_pronoun").items()},
+        unit_abbreviations={k: str(v) for k, v in vocabulary.values("lexicon.unit_abbreviation").items()},
     )
 
 
