@@ -94,8 +94,8 @@ class Router:
         self.cache_size = cache_size
         # Conversion shapes shared with other processes through a file (plan_store.py); not with a registry
         # or answerers of the caller's own, whose effect on a plan no fingerprint can see. The plans shipped
-        # with the package were learned with the default units, too.
-        plans_on_disk = bool(registry is None and not answerers and cache_size and not min_confidence)
+        # with the package were learned with the default units and the default floor, too.
+        plans_on_disk = bool(registry is None and not answerers and cache_size and min_confidence == MIN_CONFIDENCE)
         self.plan_store = plan_store if plans_on_disk else None
         self.shipped_plans = (shipped_plans and plans_on_disk and not self._unit_definitions
                               and volume_system == "us")
