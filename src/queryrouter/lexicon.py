@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .result import Sense
-from .typos import TypoIndex, correction, max_edits, may_be_misspelt
+from .typos import TypoIndex, correction, max_edits, may_be_misspelt, plausible
 
 SCHEMA_VERSION = 3  # 2: adjective 'similar to' links (table similar); 3: every facet's Factbook fields
 """The schema this module reads; scripts/build_glossary.py writes this same number into ``meta``."""
@@ -135,6 +135,7 @@ class Words:
     who: frozenset[str]  # a question that asks for a person
     abbreviations: dict[str, str]  # short names the Factbook does not list: "uk" -> "united kingdom"
     country_pronouns: dict[str, str]  # "us": a country's name in a question about a country
+    unit_abbreviations: dict[str, str]  # "ft" asked alone: the unit it names ("foot"), not a fort
 
 
 @cache
@@ -153,6 +154,7 @@ def words() -> Words:
         who=vocabulary.phrases("lexicon.who"),
         abbreviations={k: str(v) for k, v in vocabulary.values("lexicon.abbreviation").items()},
         country_pronouns={k: str(v) for k, v in vocabulary.values("lexicon.country_pronoun").items()},
+        unit_abbreviations={k: str(v) for k, v in vocabulary.values("lexicon.unit_abbreviation").items()},
     )
 
 
@@ -370,8 +372,8 @@ class Lexicon:
         from rapidfuzz import fuzz
 
         candidates = self._typo_candidates(key)
-        if not candidates:
-            return None
+        if not candidates or not plausible(key, candidates[0].key):
+            return None  # "sonder" is not solder: a slip it is not, so another word it is
         best = candidates[0]
         if len(candidates) > 1 and candidates[1].rank == best.rank and best.freq < 2 * max(candidates[1].freq, 1):
             return None  # two equally close words and no clear favourite: don't guess
@@ -581,14 +583,41 @@ class Lexicon:
         ]
 
     def _noun_senses(self, key: str) -> list[tuple[str, str]]:
-        """(display, definition) of each noun sense of the headword `key`, most common first."""
-        return [(display, definition) for display, definition in self._query(
+        """(display, definition) of each noun sense of the headword `key`, most common first: WordNet's
+        order, except that its proper nouns, which SemCor rarely tags, are ordered among themselves by how
+        prominent each is (see _mentions): "gandhi" is the Mahatma before Indira, "amazon" the river before
+        the warriors."""
+        rows = self._query(
             """
-            SELECT s.display, sy.definition FROM headword h JOIN sense s ON s.headword_id = h.id
+            SELECT s.display, sy.definition, sy.id FROM headword h JOIN sense s ON s.headword_id = h.id
             JOIN synset sy ON sy.id = s.synset_id WHERE h.key = ? AND sy.pos = 'noun' ORDER BY s.rank
             """,
             (key,),
-        )]
+        )
+        proper = [i for i, (display, _, _) in enumerate(rows) if display != display.lower()]
+        if len(proper) > 1:
+            mentions = {i: self._mentions(rows[i][2], key) for i in proper}
+            ranked = sorted(proper, key=lambda i: -mentions[i])  # stable: WordNet's order among equals
+            reordered = list(rows)
+            for slot, index in zip(proper, ranked):
+                reordered[slot] = rows[index]
+            rows = reordered
+        return [(display, definition) for display, definition, _ in rows]
+
+    def _mentions(self, synset_id: int, key: str) -> int:
+        """How prominent a named sense is: the most definitions that hold all the words of one of its fuller
+        names ("Mahatma Gandhi": 2, "Indira Gandhi": 0; "Amazon River": 4, the warriors have no other name).
+        Other glosses mentioning a thing by name is the evidence of prominence WordNet keeps."""
+        best = 0
+        for (name,) in self._query("SELECT display FROM member WHERE synset_id = ?", (synset_id,)):
+            terms = list(dict.fromkeys(_fts_terms(name)))
+            if normalize_key(name) == key or not set(_fts_terms(key)) < set(terms):
+                continue  # the name itself, or another word for it ("genius" for Einstein): not a fuller name
+            query = " ".join(f'"{term}"' for term in terms)
+            count = self._query("SELECT count(*) FROM (SELECT 1 FROM definition_fts WHERE definition_fts MATCH ? "
+                                "LIMIT ?)", (query, FTS_MOST))[0][0]
+            best = max(best, int(count))
+        return best
 
     def _entity_summary(self, entity_id: int, facet: str | None) -> tuple[str, str | None]:
         """The facet's fields for an entity, or its background (facet None) when it lacks them."""

@@ -23,6 +23,7 @@ class Status(str, enum.Enum):
     UNKNOWN_UNIT = "unknown_unit"
     INCOMPATIBLE_UNITS = "incompatible_units"
     MISSING_TARGET = "missing_target"
+    MISSING_VALUE = "missing_value"  # a converter or calculator asked for by name, with nothing to work on
     BELOW_ABSOLUTE_ZERO = "below_absolute_zero"
     NOT_FOUND = "not_found"
     AMBIGUOUS = "ambiguous"

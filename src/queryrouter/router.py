@@ -49,6 +49,10 @@ without being parsed. The cap is also what bounds the worst case: see benchmarks
 VOLUME_SYSTEMS = ("us", "imperial")
 """US customary cups, pints, quarts, gallons and fluid ounces, or their UK imperial namesakes."""
 
+MIN_CONFIDENCE = 0.0
+"""The default floor below which an answer is offered as a suggestion, not given: see
+benchmarks/reliability.py, which fits it on the labelled corpora."""
+
 CACHE_SIZE = 4096
 """Results kept per Router, by query text: a search box sends the same prefixes and popular queries again
 and again, and a Result is immutable, so a repeat costs a dictionary lookup instead of two parses.
@@ -63,7 +67,7 @@ class Router:
                  answerers: Mapping[str, Answerer] | None = None, strict: bool = False,
                  max_length: int = MAX_QUERY_LENGTH, cache_size: int = CACHE_SIZE,
                  plan_store: str | os.PathLike[str] | None = None, shipped_plans: bool = True,
-                 min_confidence: float = 0.0) -> None:
+                 min_confidence: float = MIN_CONFIDENCE) -> None:
         if volume_system not in VOLUME_SYSTEMS:
             raise ConfigError(f"volume_system must be one of {VOLUME_SYSTEMS}, not {volume_system!r}")
         unknown = set(answerers or {}) - set(INTENT_ORDER)
@@ -90,8 +94,8 @@ class Router:
         self.cache_size = cache_size
         # Conversion shapes shared with other processes through a file (plan_store.py); not with a registry
         # or answerers of the caller's own, whose effect on a plan no fingerprint can see. The plans shipped
-        # with the package were learned with the default units, too.
-        plans_on_disk = bool(registry is None and not answerers and cache_size and not min_confidence)
+        # with the package were learned with the default units and the default floor, too.
+        plans_on_disk = bool(registry is None and not answerers and cache_size and min_confidence == MIN_CONFIDENCE)
         self.plan_store = plan_store if plans_on_disk else None
         self.shipped_plans = (shipped_plans and plans_on_disk and not self._unit_definitions
                               and volume_system == "us")

@@ -20,6 +20,46 @@ def may_be_misspelt(word: str) -> bool:
     return not any(character.isdigit() for character in word)
 
 
+VOWELS = frozenset("aeiouy")
+KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+"""QWERTY rows: a key's neighbours are beside it, or in the row above or below at the same or next place."""
+
+
+def plausible(typed: str, word: str) -> bool:
+    """Whether `word` is clearly what `typed` meant, by the kind of slip: a letter left out, doubled, added
+    or two swapped ("recieve", "accomodate"), a vowel for a vowel ("behemuth") or a key for its neighbour
+    are; a consonant for an unrelated consonant is another word, not a slip ("sonder" is not solder, "gmail"
+    not grail, "ghandi" not Chandi)."""
+    if len(typed) != len(word):
+        return True
+    differ = [i for i, (a, b) in enumerate(zip(typed, word)) if a != b]
+    from rapidfuzz.distance import OSA
+
+    swaps = sum(1 for i in differ if i + 1 in differ and typed[i] == word[i + 1] and typed[i + 1] == word[i])
+    if OSA.distance(typed, word) < len(differ) - swaps:
+        return True  # a letter left out and another added ("behemths": behemoth), not letters replaced
+    index = 0
+    while index < len(differ):
+        i = differ[index]
+        swapped = index + 1 < len(differ) and differ[index + 1] == i + 1
+        if swapped and typed[i] == word[i + 1] and typed[i + 1] == word[i]:
+            index += 2  # two letters swapped
+            continue
+        a, b = typed[i], word[i]
+        if not ((a in VOWELS and b in VOWELS) or _neighbours(a, b)):
+            return False
+        index += 1
+    return True
+
+
+def _neighbours(a: str, b: str) -> bool:
+    places = {key: (row, column) for row, keys in enumerate(KEYBOARD_ROWS) for column, key in enumerate(keys)}
+    if a not in places or b not in places:
+        return False
+    (row_a, col_a), (row_b, col_b) = places[a], places[b]
+    return abs(row_a - row_b) <= 1 and abs(col_a - col_b) <= 1
+
+
 def correction(word: str, spellings: Sequence[str], meaning: Callable[[str], Hashable | None],
                allowed: int) -> str | None:
     """The closest of `spellings` within `allowed` edits (OSA) when all the closest mean one thing ("suger":

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from lark import Token, Transformer, v_args
 
-from ..dictionary import define
+from ..dictionary import answered, define
 from ..lexicon import FACETS
 from ..lexicon import words as lexicon_words
-from ..result import Alternative, Result, Status, TopicAnswer, TopicMatch
+from ..result import Alternative, DefinitionAnswer, Result, Status, TopicAnswer, TopicMatch
 from ..values import replace
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..glossary import TopicHit
     from ..lexicon import Lexicon
     from ..normalize import Normalized
+    from ..vocabulary import Vocabulary
 
 NAME = "topic"
 MIN_SCORE = 30.0
@@ -135,6 +136,10 @@ def answer(request: Topic, query: Normalized, context: Context) -> Result:
         # "climate change in india", "natural history museum": the facet phrase is part of a name
         return answer(Topic(request.whole), query, context)
     person = query.text.lower().partition(" ")[0] in lexicon_words().who  # "who is bush": the president
+    if request.facet is None and not person:
+        alone = _asked_alone(request.subject, query, context)
+        if alone is not None:
+            return alone
     hits = context.glossary.topics(request.subject, request.facet, person=person)
     if not hits and lexicon is not None and (spelt := lexicon.corrected_name(request.subject)) is not None:
         # "who owns antartica": the place name misspelt, as definitions forgive a misspelt word
@@ -175,6 +180,79 @@ def answer(request: Topic, query: Normalized, context: Context) -> Result:
     text = f"{named}: {best.text}"
     return Result(query.original, NAME, Status.OK, text, interpreted,
                   round(0.9 * best.score / 100, 3), answer=TopicAnswer(matches))
+
+
+HALF_TYPED = frozenset("+-*/×÷^=")
+"""A sum that ends in one of these was not finished: "12 +" asks nothing yet."""
+
+
+def _asked_alone(subject: str, query: Normalized, context: Context) -> Result | None:
+    """What a subject asked with nothing else means before any topic: a converter or calculator named
+    without a value ("unit converter": missing_value, with examples), numbers and operators alone (a
+    half-typed sum, "12 +": not understood), a unit's abbreviation ("ft": the unit foot), a word a glossary
+    holds as a word, not WordNet's common nouns that the topic answers ("fomo", "idk": the definition)."""
+    keys = [key for word in subject.split() if (key := _key(word))]
+    if not keys:
+        return Result.failure(query.original, NAME, Status.NOT_UNDERSTOOD, f"Nothing to look up in {subject!r}.")
+    tool = _tool(keys)
+    if tool is not None:
+        examples = tuple(_vocabulary().settings("topic.tool").get("examples", {}).get(tool, ()))
+        what = "converter" if tool == "conversion" else "calculator"
+        tried = f" Try {', '.join(repr(e) for e in examples)}." if examples else ""
+        return Result.failure(query.original, tool, Status.MISSING_VALUE,
+                              f"A {what} needs a value to work on.{tried}",
+                              interpreted_as=f"{tool} of ?", suggestions=examples)
+    if not any(ch.isalpha() for ch in subject) and subject.rstrip()[-1:] in HALF_TYPED:
+        return Result.failure(query.original, NAME, Status.NOT_UNDERSTOOD,
+                              f"Not understood: {subject!r} is no question and no finished sum.")
+    if len(keys) > 1 and " ".join(keys) in _cues():
+        return Result.failure(query.original, "definition", Status.NOT_UNDERSTOOD,
+                              f"No word given: {subject!r} asks about a word it does not name.")
+    if len(keys) != 1:
+        return None
+    unit = lexicon_words().unit_abbreviations.get(keys[0])
+    if unit is not None:
+        defined = define(unit, "definition", query, context)
+        if defined.ok and isinstance(defined.answer, DefinitionAnswer):
+            senses = sorted(defined.answer.senses, key=lambda sense: "unit" not in sense.definition)
+            return replace(defined, text=f"{subject} = {unit}: {senses[0].definition}",
+                           answer=replace(defined.answer, senses=tuple(senses)),
+                           interpreted_as=f"{defined.interpreted_as} (read {subject!r} as the unit {unit})")
+    found = context.glossary.word(subject)
+    if found is not None and found.entry.source != "wordnet":
+        return answered("definition", found, query)  # slang or the caller's own word: "fomo", "idk"
+    return None
+
+
+def _tool(keys: list[str]) -> str | None:
+    """The intent a request for a tool names ("online unit converter": conversion), when every other word
+    is a kind of measure or of tool; None when a word asks something else ("mortgage calculator")."""
+    vocabulary = _vocabulary()
+    tools = vocabulary.values("topic.tool")
+    named = [tools[key] for key in keys if key in tools]
+    if len(set(named)) != 1:
+        return None
+    qualifiers = vocabulary.phrases("topic.tool_qualifier")
+    return str(named[0]) if all(key in tools or key in qualifiers for key in keys) else None
+
+
+@cache
+def _vocabulary() -> Vocabulary:
+    from ..vocabulary import Vocabulary
+
+    return Vocabulary.default()
+
+
+@cache
+def _cues() -> frozenset[str]:
+    """The definition grammar's cues, which name no word themselves: "synonym for" with the word missing."""
+    vocabulary = _vocabulary()
+    return frozenset().union(*(vocabulary.phrases(f"definition.{name}") for name in (
+        "cue_before", "cue_after", "synonym_before", "synonym_after", "antonym_before", "antonym_after")))
+
+
+def _key(word: str) -> str:
+    return word.strip("?!.,;:'\"").lower()
 
 
 PLACE_SCORE = 90.0
