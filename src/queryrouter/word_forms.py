@@ -110,7 +110,7 @@ def answer(term: str, cue: str, query: Normalized, context: Context) -> Result:
     if forms is None:
         needs = " or ".join(NEEDS.get(relation, ()))
         why = (f"'{entry.term}' is not a {needs} in the dictionary, so it has no {label_}." if needs
-               else f"No {label_} formed from '{entry.term}' is listed in the dictionary.")
+               else f"No {relation} formed from '{entry.term}' is listed in the dictionary.")
         return Result.failure(query.original, NAME, Status.NOT_FOUND, why, interpreted_as=interpreted)
     if found.how != "exact" and relation != "singular":
         interpreted = f"{label_} of {entry.term!r} (read {term!r} as {entry.term!r})"
