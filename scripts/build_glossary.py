@@ -123,6 +123,13 @@ CREATE TABLE similar (                 -- WordNet "&" pointers: adjective synset
     target_id INTEGER NOT NULL REFERENCES synset(id),
     PRIMARY KEY (synset_id, target_id)
 ) WITHOUT ROWID;
+CREATE TABLE derivation (             -- WordNet "+" (derivationally related) and "\\" (pertains to) pointers,
+    word_key TEXT NOT NULL,            -- word to word, both ways: "generosity" (noun) ~ "generous" (adjective)
+    pos TEXT NOT NULL,
+    target TEXT NOT NULL,              -- the related word as written
+    target_pos TEXT NOT NULL,
+    PRIMARY KEY (word_key, pos, target, target_pos)
+) WITHOUT ROWID;
 CREATE TABLE morph_exception (         -- WordNet *.exc: irregular inflections
     pos TEXT NOT NULL,
     inflected TEXT NOT NULL,
@@ -216,6 +223,7 @@ class Synset:
     lex_ids: list[int] = field(default_factory=list)  # each word's lex_id: with lexfile, its sense key
     antonyms: list[tuple[int, str, int, int]] = field(default_factory=list)  # (src word, pos, offset, dst word)
     similar: list[tuple[str, int]] = field(default_factory=list)  # (pos, offset): "beautiful" ~ "lovely"
+    derived: list[tuple[int, str, int, int]] = field(default_factory=list)  # like antonyms: "decide" ~ "decision"
 
 
 @dataclass
@@ -259,6 +267,9 @@ def parse_synset(line: str) -> Synset:
         if symbol == "!":
             src, dst = int(source_target[:2], 16), int(source_target[2:], 16)
             synset.antonyms.append((src, "a" if pos == "s" else pos, int(offset), dst))
+        elif symbol in ("+", "\\") and source_target != "0000":  # word to word only
+            src, dst = int(source_target[:2], 16), int(source_target[2:], 16)
+            synset.derived.append((src, "a" if pos == "s" else pos, int(offset), dst))
         elif symbol == "&":
             synset.similar.append(("a" if pos == "s" else pos, int(offset)))
     return synset
@@ -449,7 +460,8 @@ def read_factbook(archive: Path, facet_fields: frozenset[tuple[str, str]]) -> li
 
 
 def write_wordnet(db: sqlite3.Connection, wordnet: WordNet, normalize_key: Callable[[str], str]) -> None:
-    """Fill synset/example/member/antonym/similar/headword/sense/morph_exception in a sorted, stable order."""
+    """Fill synset/example/member/antonym/similar/derivation/headword/sense/morph_exception in a sorted, stable
+    order."""
     pos_rank = {pos: i for i, (pos, _) in enumerate(POS_FILES)}
     ordered = sorted(wordnet.synsets, key=lambda k: (pos_rank[k[0]], k[1]))
     synset_id = {k: i + 1 for i, k in enumerate(ordered)}
@@ -468,6 +480,7 @@ def write_wordnet(db: sqlite3.Connection, wordnet: WordNet, normalize_key: Calla
         db.executemany("INSERT INTO antonym VALUES (?,?,?)", [(sid, w, t) for w, t in sorted(antonyms)])
         db.executemany("INSERT INTO similar VALUES (?,?)",
                        [(sid, target) for target in sorted({synset_id[k] for k in synset.similar})])
+    db.executemany("INSERT INTO derivation VALUES (?,?,?,?)", sorted(derivations(wordnet, normalize_key)))
     for hid, key in enumerate(sorted(wordnet.sense_order), start=1):
         senses = [(synset_id[k], display_in(wordnet.synsets[k], key, normalize_key)) for k in wordnet.sense_order[key]]
         proper = any(display != display.lower() for _, display in senses)
@@ -477,6 +490,22 @@ def write_wordnet(db: sqlite3.Connection, wordnet: WordNet, normalize_key: Calla
         db.executemany("INSERT INTO sense VALUES (?,?,?,?)",
                        [(hid, rank, sid, display) for rank, (sid, display) in enumerate(senses)])
     db.executemany("INSERT INTO morph_exception VALUES (?,?,?)", wordnet.exceptions)
+
+
+def derivations(wordnet: WordNet, normalize_key: Callable[[str], str]) -> set[tuple[str, str, str, str]]:
+    """(word key, part of speech, related word, its part of speech) for every derivation or pertainym pointer,
+    both ways ("\\" points one way only: "quickly" to "quick", "atomic" to "atom"); none within one part of speech."""
+    found = set()
+    for synset in wordnet.synsets.values():
+        pos = POS_NAMES[synset.pos]
+        for src, target_pos, offset, dst in synset.derived:
+            target = wordnet.synsets[(target_pos, offset)]
+            word, other = synset.words[src - 1], target.words[dst - 1]
+            if POS_NAMES[target_pos] == pos:
+                continue
+            found.add((normalize_key(word), pos, other.replace("_", " "), POS_NAMES[target_pos]))
+            found.add((normalize_key(other), POS_NAMES[target_pos], word.replace("_", " "), pos))
+    return found
 
 
 def display_in(synset: Synset, key: str, normalize_key: Callable[[str], str]) -> str:

@@ -28,7 +28,7 @@ from typing import Any
 from .result import Sense
 from .typos import TypoIndex, correction, max_edits, may_be_misspelt, plausible
 
-SCHEMA_VERSION = 3  # 2: adjective 'similar to' links (table similar); 3: every facet's Factbook fields
+SCHEMA_VERSION = 4  # 2: 'similar to' links (table similar); 3: every facet's Factbook fields; 4: table derivation
 """The schema this module reads; scripts/build_glossary.py writes this same number into ``meta``."""
 # Bounds on the work one topic lookup can cause: a search query's subject is a few words, and no Factbook or
 # WordNet name is longer than MAX_NAME_TOKENS words.
@@ -366,6 +366,19 @@ class Lexicon:
         """(lemma, part of speech) of an irregular form, from WordNet's exception lists ("geese": goose)."""
         return [(base, pos) for base, pos in self._query("SELECT base, pos FROM morph_exception WHERE inflected = ?",
                                                          (key,))]
+
+    def inflections(self, base: str) -> list[tuple[str, str]]:
+        """(inflected, part of speech) of `base` in WordNet's exception lists ("goose": geese), the other way
+        round from _irregular_bases: the irregular forms word_forms.py answers with."""
+        return [(form, pos) for form, pos in self._query(
+            "SELECT inflected, pos FROM morph_exception WHERE base = ? ORDER BY inflected", (normalize_key(base),))]
+
+    def derived(self, word: str) -> list[tuple[str, str, str]]:
+        """(related word, its part of speech, this word's part of speech) by WordNet's derivation and
+        "pertains to" links, the most frequent first ("decide": decision before deciding)."""
+        return [(target, target_pos, pos) for target, target_pos, pos in self._query(
+            """SELECT d.target, d.target_pos, d.pos FROM derivation d LEFT JOIN headword h ON h.key = lower(d.target)
+               WHERE d.word_key = ? ORDER BY coalesce(h.freq, 0) DESC, d.target""", (normalize_key(word),))]
 
     def _fuzzy_match(self, word: str, key: str) -> WordMatch | None:
         """Typo tolerance over the word and its de-inflected stems; None when the best is a tie."""

@@ -98,13 +98,26 @@ class Sense:
 
 
 @value
+class WordForm:
+    """One form of a word ("went"), and the sense it has when the word's forms differ by sense ("lay": "to
+    rest lying down"; "" when they do not)."""
+
+    form: str
+    sense: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"form": self.form, "sense": self.sense}
+
+
+@value
 class DefinitionAnswer:
     term: str
-    relation: str  # definition | synonym | antonym
+    relation: str  # definition | synonym | antonym | a form: plural | past_tense | ... (word_forms.py)
     senses: tuple[Sense, ...]
     synonyms: tuple[str, ...]
     antonyms: tuple[str, ...]
     source: str
+    forms: tuple[WordForm, ...] = ()  # the forms asked, when `relation` is a form
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -114,6 +127,7 @@ class DefinitionAnswer:
             "synonyms": list(self.synonyms),
             "antonyms": list(self.antonyms),
             "source": self.source,
+            "forms": [f.to_dict() for f in self.forms],
         }
 
 

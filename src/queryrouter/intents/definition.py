@@ -22,10 +22,11 @@ NAME = "definition"
 @dataclass(frozen=True)
 class Definition:
     term: str
-    relation: str  # definition | synonym | antonym
+    relation: str  # definition | synonym | antonym | form (which one `cue` says: word_forms.py)
     word_only: bool = False
     """"what is X": a definition only when X is a word (dictionary, slang, abbreviation); a place, a person
     or anything else the glossary does not hold as a word is the topic's to answer."""
+    cue: str = ""  # a form's cue as typed: "plural of", "past tense"
 
 
 @v_args(inline=True)
@@ -42,6 +43,11 @@ class _Reader(Transformer[Any, Any]):
     def antonym(self, term: str) -> Definition:
         return Definition(term, "antonym")
 
+    def word_form(self, *parts: Token | str) -> Definition:
+        cue = next(part for part in parts if isinstance(part, Token))
+        term = next(part for part in parts if not isinstance(part, Token))
+        return Definition(term, "form", cue=str(cue))
+
     def term(self, *words: Token) -> str:
         return " ".join(words)
 
@@ -53,6 +59,10 @@ def reader() -> Transformer[Any, Any]:
 def answer(request: Definition, query: Normalized, context: Context) -> Result | None:
     """The definition, or None to decline "what is X" when X is not a word the glossary holds (the router
     then asks the topic: "what is the capital of brazil", "what is paris")."""
+    if request.relation == "form":
+        from ..word_forms import answer as form
+
+        return form(request.term, request.cue, query, context)
     if request.word_only:
         found = context.glossary.word(request.term)
         return None if found is None else answered(request.relation, found, query)
