@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 _CODE_LIKE = re.compile(r"\d+(?:\.\d+)?(?:[-/]\d+(?:\.\d+)?)+")
 # Three or more numbers joined by - or / without spaces, anywhere: a phone number ("555-123-4567 x12"), a
 # date ("12/25/2020 + 1"), a part number; and template or shell syntax ("{{7*7}}", "${7*7}", "`ls`").
+_TYPED_FRACTION = re.compile(r"\d+/\d+")
 _NOT_ARITHMETIC = re.compile(r"(?<![\w.])\d+(?:[-/]\d+){2,}|\{\{|\$\{|`")
 
 _OPERATORS = {"PLUS": "+", "MINUS": "-", "LESS": "-", "TIMES": "×", "DIVIDE": "/", "OUT_OF": "/",
@@ -362,8 +363,20 @@ def decide(request: Calculation | None, query: Normalized,
             check_float(value)
         except CalculationError as error:
             return respond(request, query.original, query.notes) if error.status is Status.DIVISION_BY_ZERO else None
+        if _is_division(node, query, context):
+            return respond(request, query.original, query.notes)
         return _as_name(node, query, value, exact)
     return PreparedCalculation.of(request, query.notes)
+
+
+def _is_division(node: Node, query: Normalized, context: Context) -> bool:
+    """"100/3", "22/7", "1/8" alone: a division, as a calculator reads it. Not a name the glossary holds
+    ("24/7", "9/11"), nor a number over itself ("50/50", "20/20"), which no one asks to compute; dates with
+    a year ("12/25/2020") never get here (three numbers)."""
+    bare = node.bare
+    if not _TYPED_FRACTION.fullmatch(query.text) or bare.args[0].value == bare.args[1].value:
+        return False
+    return context.glossary.lookup(query.text.strip(), fuzzy=False) is None
 
 
 def _as_name(node: Node, query: Normalized, value: Fraction, exact: bool) -> Result | None:
