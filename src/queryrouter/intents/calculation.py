@@ -370,11 +370,15 @@ def decide(request: Calculation | None, query: Normalized,
 
 
 def _is_division(node: Node, query: Normalized, context: Context) -> bool:
-    """"100/3", "22/7", "1/8" alone: a division, as a calculator reads it. Not a name the glossary holds
-    ("24/7", "9/11"), nor a number over itself ("50/50", "20/20"), which no one asks to compute; dates with
-    a year ("12/25/2020") never get here (three numbers)."""
+    """"100/3", "45/9" alone: a division, as a calculator reads it. Not a day and a month in either order
+    ("7/11", "4/20", "25/12": a date, a shop, a name; the not-found answer still says what it computes),
+    not a name the glossary holds ("24/7"), nor a number over itself ("50/50"); dates with a year
+    ("12/25/2020") never get here (three numbers)."""
     bare = node.bare
-    if not _TYPED_FRACTION.fullmatch(query.text) or bare.args[0].value == bare.args[1].value:
+    if not _TYPED_FRACTION.fullmatch(query.text):
+        return False
+    top, bottom = bare.args[0].value, bare.args[1].value
+    if top == bottom or (1 <= min(top, bottom) <= 12 and max(top, bottom) <= 31):
         return False
     return context.glossary.lookup(query.text.strip(), fuzzy=False) is None
 
