@@ -36,6 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 5.0
 REPRODUCTIONS = ["naturamen meaning", "uaredededed", "cancerererer"]
 WARM_UP = ["behemuth meaning", "5 blorfs to kg", "uaredededed", "capital of franse"]
+CALCULATOR = ["sin ", "2pi", "2(", "log base 5 of ", "sqrt ", "9! ", "7.5% more than ", "1_000 + ", "tan 45° + ",
+              "3 dozen x ", "17 % 5 % ", "4th root of "]
+"""The calculator's own worst shapes (issue 24): functions, implicit products, towers, long chains."""
 CLOCKS = {"wall": time.perf_counter, "cpu": time.thread_time}
 clock = time.perf_counter
 
@@ -86,6 +89,9 @@ def main() -> None:
 
     adversarial = [(pattern * MAX_QUERY_LENGTH)[:MAX_QUERY_LENGTH] for pattern in PATTERNS]
     adversarial += ["(" * 140 + "1" + ")" * 140, "5 ft " * 58 + "to cm", "1e99999 kg to g"]
+    adversarial += [(pattern * MAX_QUERY_LENGTH)[:MAX_QUERY_LENGTH] for pattern in CALCULATOR]
+    adversarial += ["sin(" * 30 + "1" + ")" * 30, "2(" * 30 + "1" + ")" * 30, "9^9^9", "factorial of a million",
+                    "(" + "9^" * 140 + "9)!", "average of " + ", ".join(["99999"] * 48)]
 
     ureg = pint.UnitRegistry()
     pint_s = statistics.median(seconds(lambda: ureg.parse_expression("19.2 lb").to("kg")) for _ in range(2000))

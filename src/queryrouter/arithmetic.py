@@ -81,7 +81,9 @@ class Node:
             shown_base = f"({base})" if base.bare.op == "fraction" else base.shown(5)
             return f"{shown_base}^{exponent if plain else f'({exponent})'}"
         if self.op == "prefix":
-            return "".join(self.ops) + self.args[0].shown(4 if set(self.ops) == {"-"} else 6)  # √(2²)
+            shown = self.args[0].shown(4 if set(self.ops) == {"-"} else 6)  # √(2²)
+            ops = "".join(self.ops)
+            return (ops.rstrip() if shown.startswith("(") else ops) + shown  # "sin 2", "sin(π/6)"
         if self.op == "postfix":
             return self.args[0].shown(6) + "".join(self.ops)
         if self.op == "sum" and len(self.args) == 2 and self.ops[0] in ("+%", "-%"):
@@ -331,12 +333,25 @@ def evaluate(node: Node) -> tuple[Fraction, bool]:
         value, power_exact = _power(values[0], values[1])
         exact = exact and power_exact
     elif node.op == "prefix":
+        degrees = _degrees(node.args[0])
         for op in reversed(node.ops):
             if op == "-":
                 value = -value
             elif op in _LOGARITHMS:
                 value, log_exact = _logarithm(value, op)
                 exact = exact and log_exact
+            elif op.startswith("log"):  # "log5 ": a logarithm to a base
+                value, log_exact = _log_base(value, Fraction(op[3:].strip()))
+                exact = exact and log_exact
+            elif op.endswith("√") and op[:-1].isdigit():  # "4√": the 4th root
+                order = int(op[:-1])
+                if order < 1:
+                    raise CalculationError(Status.OUT_OF_RANGE, "A root's order is a whole number from 1 up.")
+                value, root_exact = _power(value, Fraction(1, order))
+                exact = exact and root_exact
+            elif op.strip() in _FUNCTIONS:
+                value, function_exact = _function(op.strip(), value, exact, degrees)
+                exact = function_exact
             else:
                 value, root_exact = _power(value, Fraction(1, 2 if op == "√" else 3))
                 exact = exact and root_exact
@@ -344,6 +359,8 @@ def evaluate(node: Node) -> tuple[Fraction, bool]:
         for op in node.ops:
             if op == "%":
                 value = _bounded(value / 100)
+            elif op == "°":
+                value, exact = _bounded(value * CONSTANTS["π"] / 180), False
             elif op == "!":
                 value = _factorial(value)
             else:
@@ -352,6 +369,86 @@ def evaluate(node: Node) -> tuple[Fraction, bool]:
 
 
 _LOGARITHMS = {"log ": math.log10, "ln ": math.log}
+
+_FUNCTIONS: dict[str, Callable[[float], float]] = {
+    "sin": math.sin, "cos": math.cos, "tan": math.tan, "asin": math.asin, "acos": math.acos, "atan": math.atan,
+    "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh, "asinh": math.asinh, "acosh": math.acosh,
+    "atanh": math.atanh, "exp": math.exp, "abs": abs, "log2": math.log2}
+"""The functions of [calculation.function] in the vocabulary, by the name its values give."""
+
+def _degrees(node: Node) -> Fraction | None:
+    """The exact angle in degrees when `node` is one written in degrees ("30°", "(45 deg)"), else None."""
+    node = node.bare
+    if node.op != "postfix" or node.ops != ("°",):
+        return None
+    try:
+        value, exact = evaluate(node.args[0])
+    except CalculationError:
+        return None
+    return value if exact else None
+
+
+def _function(name: str, value: Fraction, exact: bool, degrees: Fraction | None) -> tuple[Fraction, bool]:
+    """`name` of `value`: exact for abs, at 0, for log2 of a power of two, and for sin, cos and tan of the
+    whole degrees where they are rational (sin 30° = 1/2, tan 45° = 1: Niven's theorem says no others), and
+    where an exact 0 or ±1 gives a whole number (cos 0 = 1, acos 1 = 0: no irrational value is whole)."""
+    if name == "abs":
+        return abs(value), exact
+    if name == "log2":
+        return _log_base(value, Fraction(2))
+    known = _trig_in_degrees(name, degrees) if degrees is not None else None
+    if known is not None:
+        return known, True
+    if name == "tan" and degrees is not None and degrees % 180 == 90:
+        raise CalculationError(Status.OUT_OF_RANGE, f"tan is not defined for {shown_value(degrees)}°.")
+    try:
+        result = _FUNCTIONS[name](float(value))
+    except OverflowError:
+        raise CalculationError(Status.OUT_OF_RANGE, "The result is too large to show.") from None
+    except ValueError:
+        raise CalculationError(Status.OUT_OF_RANGE, f"{name} is not defined for {shown_value(value)}.") from None
+    if math.isinf(result) or math.isnan(result):
+        raise CalculationError(Status.OUT_OF_RANGE, f"{name} is not defined for {shown_value(value)}.")
+    if exact and abs(value) in (0, 1) and result.is_integer():
+        return Fraction(int(result)), True
+    return Fraction(result), False
+
+
+def _trig_in_degrees(name: str, degrees: Fraction) -> Fraction | None:
+    """sin, cos or tan of a multiple of 30° or 45° where the value is rational, else None."""
+    if degrees.denominator != 1:
+        return None
+    turn = int(degrees) % 360
+    sine: dict[int, Fraction | int] = {0: 0, 30: Fraction(1, 2), 90: 1, 150: Fraction(1, 2), 180: 0,
+                                       210: Fraction(-1, 2), 270: -1,
+            330: Fraction(-1, 2)}
+    if name == "sin":
+        return Fraction(sine[turn]) if turn in sine else None
+    if name != "cos" and name != "tan":
+        return None
+    if name == "cos":
+        shifted = (90 - turn) % 360
+        return Fraction(sine[shifted]) if shifted in sine else None
+    tangent: dict[int, int] = {0: 0, 45: 1, 135: -1, 180: 0, 225: 1, 315: -1}
+    return Fraction(tangent[turn]) if turn in tangent else None
+
+
+def _log_base(value: Fraction, base: Fraction) -> tuple[Fraction, bool]:
+    """The logarithm of `value` to `base`: exact when `value` is a whole power of a whole base (log5 125)."""
+    if base <= 0 or base == 1:
+        raise CalculationError(Status.OUT_OF_RANGE, "A logarithm's base is a positive number other than 1.")
+    if value <= 0:
+        raise CalculationError(Status.OUT_OF_RANGE, "A logarithm is defined for positive numbers only.")
+    if value == 1:
+        return Fraction(0), True
+    if base.denominator == 1 and 1 in (value.numerator, value.denominator):
+        power = value.numerator if value.denominator == 1 else value.denominator
+        exponent, rest = 0, power
+        while rest % base.numerator == 0 and rest > 1:
+            rest, exponent = rest // base.numerator, exponent + 1
+        if rest == 1:
+            return Fraction(exponent if value.denominator == 1 else -exponent), True
+    return Fraction(_logarithm_of(value, math.log) / _logarithm_of(base, math.log)), False
 
 
 def _logarithm(value: Fraction, op: str) -> tuple[Fraction, bool]:

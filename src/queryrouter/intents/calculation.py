@@ -36,10 +36,14 @@ if TYPE_CHECKING:
     from ..normalize import Normalized
 
 _CODE_LIKE = re.compile(r"\d+(?:\.\d+)?(?:[-/]\d+(?:\.\d+)?)+")
+# Three or more numbers joined by - or / without spaces, anywhere: a phone number ("555-123-4567 x12"), a
+# date ("12/25/2020 + 1"), a part number; and template or shell syntax ("{{7*7}}", "${7*7}", "`ls`").
+_TYPED_FRACTION = re.compile(r"\d+/\d+")
+_NOT_ARITHMETIC = re.compile(r"(?<![\w.])\d+(?:[-/]\d+){2,}|\{\{|\$\{|`")
 
 _OPERATORS = {"PLUS": "+", "MINUS": "-", "LESS": "-", "TIMES": "×", "DIVIDE": "/", "OUT_OF": "/",
               "OF": "of", "SQRT": "√", "CBRT": "∛", "LOG": "log ", "LN": "ln ", "PERCENT": "%", "SQUARED": "²",
-              "CUBED": "³", "FACTORIAL": "!", "MOD": "mod", "TIP_ON": "of"}
+              "CUBED": "³", "FACTORIAL": "!", "MOD": "mod", "MOD_SIGN": "mod", "TIP_ON": "of", "DEGREE": "°"}
 """The symbol each operator terminal of calculation.lark is shown as; the words that spell each one are
 the vocabulary's ([calculation.plus], [calculation.times]...)."""
 
@@ -49,6 +53,43 @@ def _value(name: str, token: Token) -> Any:
     from ..vocabulary import Vocabulary
 
     return Vocabulary.default().values(name)[" ".join(token.lower().split())]
+
+
+def _words(name: str, token: Token) -> str:
+    """The words of a function-like token without the article before them and the "of" after them
+    ("the sine of" -> "sine"), as the vocabulary's class `name` lists them."""
+    from ..vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.default()
+    words = token.lower().split()
+    if len(words) > 1 and words[0] in vocabulary.phrases("article"):
+        words = words[1:]
+    if len(words) > 1 and words[-1] in vocabulary.phrases("of"):
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _prefix(token: Token) -> str:
+    """The prefix operator a token stands for: "-", "√", "log ", "sin ", "log5 " (a base), "4√" (a root)."""
+    kind = _kind(token)
+    if kind == "FUNCTION":
+        from ..vocabulary import Vocabulary
+
+        return str(Vocabulary.default().values("calculation.function")[_words("calculation.function", token)]) + " "
+    if kind == "LOG_BASE":
+        base = re.search(r"\d+(?:\.\d+)?", token)
+        return "log " if base is None or Fraction(base.group()) == 10 else f"log{base.group()} "
+    if kind == "ROOT":
+        digits = re.match(r"(?:\D*?\s)?(\d+)", str(token))
+        if digits:
+            return f"{digits.group(1)}√"
+        word = _words("calculation.root", token).split()[0]
+        try:
+            part = Fraction(_value("number.ordinal", Token(kind, word)))
+        except KeyError:
+            part = Fraction(_value("calculation.part", Token(kind, word)))
+        return f"{part.denominator}√"
+    return _OPERATORS[kind]
 
 
 def _kind(token: Token) -> str:
@@ -128,6 +169,40 @@ class _Reader(Transformer[Any, Any]):
     def subtract(self, amount: Node, base: Node) -> Calculation:
         return Calculation(_plus(base, "-", amount))
 
+    def more_than(self, amount: Node, _how: Token, base: Node) -> Calculation:
+        """"20% more than 50" is 50 raised by 20%; "5 more than 10" is 15."""
+        return Calculation(_plus(base, "+", amount))
+
+    def less_than(self, amount: Node, _how: Token, base: Node) -> Calculation:
+        return Calculation(_plus(base, "-", amount))
+
+    def added_on(self, amount: Node, _how: Token, base: Node) -> Calculation:
+        """"7.5% sales tax on 200": the base with the tax on top, 215."""
+        return Calculation(_plus(base, "+", amount))
+
+    def whole_from_part(self, share: Node, part: Node) -> Calculation:
+        """"30% of what is 45": the whole is 45 / 30%."""
+        return Calculation(branch("product", (part, share), ("/",)))
+
+    def part_is_of_whole(self, part: Node, share: Node) -> Calculation:
+        """"40 is 20% of what": 40 / 20%."""
+        return self.whole_from_part(share, part)
+
+    def average(self, *items: Node) -> Calculation:
+        """"average of 3, 5 and 10": (3 + 5 + 10) / 3."""
+        total = branch("group", (branch("sum", items, ("+",) * (len(items) - 1)),))
+        return Calculation(branch("product", (total, leaf(Fraction(len(items)))), ("/",)))
+
+    def difference(self, left: Node, right: Node) -> Calculation:
+        """"difference between 18 and 50" is 32: a difference has no sign."""
+        return Calculation(branch("prefix", (branch("group", (branch("sum", (left, right), ("-",)),)),), ("abs ",)))
+
+    def remainder(self, left: Node, _by: Token | Node, right: Node | None = None) -> Calculation:
+        """"remainder of 50 divided by 7": 50 mod 7."""
+        if right is None:
+            right = cast(Node, _by)
+        return Calculation(branch("product", (left, right), ("mod",)))
+
     def juxtaposed(self, left: Token, right: Token) -> Calculation | None:
         """Two bare numbers: an operator was probably lost, so every reading is offered, none picked.
         Numbers touching ("1.2.3", a version) are not two numbers at all."""
@@ -158,11 +233,15 @@ class _Reader(Transformer[Any, Any]):
             ops.append(symbol)
         return branch("product", args, ops)
 
+    def implied(self, first: Node, *rest: Node) -> Node:
+        """"2pi", "2(3+4)", "3 sqrt 2": multiplication without a sign, binding tighter than /."""
+        return branch("product", (first, *rest), ("×",) * len(rest))
+
     def power(self, *factors: Node) -> Node:
         """Right-associative, and a sign or root before a base covers the whole power: -2^2 = -(2^2)."""
         node = factors[-1]
         for factor in reversed(factors[:-1]):
-            if factor.op == "prefix":
+            if factor.op == "prefix" and not (factor.args[0].op == "group" and factor.ops[-1] != "-"):
                 node = branch("prefix", (branch("power", (factor.args[0], node)),), factor.ops)
             else:
                 node = branch("power", (factor, node))
@@ -170,7 +249,7 @@ class _Reader(Transformer[Any, Any]):
 
     def factor(self, *children: Node | Token) -> Node:
         prefixes, node = cast("tuple[Token, ...]", children[:-1]), cast(Node, children[-1])
-        return branch("prefix", (node,), [_OPERATORS[_kind(token)] for token in prefixes])
+        return branch("prefix", (node,), [_prefix(token) for token in prefixes])
 
     def factorial_of(self, _of: Token, node: Node) -> Node:
         return branch("postfix", (node,), ("!",))  # shown as 5!
@@ -218,6 +297,31 @@ class _Reader(Transformer[Any, Any]):
             part = Fraction(_value("number.ordinal", denominator))
         return branch("fraction", (leaf(numerator), leaf(1 / part)))
 
+    def count(self, *tokens: Token) -> Node:
+        """"a dozen", "3 score", "two gross": the count times what it counts."""
+        *how_many, word = tokens
+        value = Fraction(_value("calculation.count", Token(word.type, _words("calculation.count", word))))
+        if how_many and _kind(how_many[0]) == "NUMBER":
+            value *= parse_decimal(how_many[0])
+        elif how_many and _kind(how_many[0]) == "WORD_NUMBER":
+            value *= parse_number_words(str(how_many[0]))
+        return leaf(value, text=" ".join(str(token) for token in tokens))
+
+    def count_part(self, *tokens: Token) -> Node:
+        """"half a dozen", "a quarter of a gross" read as "half" × "a dozen"."""
+        *part, _article, word = tokens
+        fraction = self.word_fraction(*part)
+        value = fraction.args[0].value / fraction.args[1].value
+        counted = Fraction(_value("calculation.count", Token(word.type, _words("calculation.count", word))))
+        return leaf(value * counted, text=" ".join(str(token) for token in tokens))
+
+    def grouped(self, token: Token) -> Node:
+        """"1_000": the underscores only group the digits."""
+        return leaf(parse_decimal(token.replace("_", "")), text=str(token))
+
+    def brace(self, node: Node) -> Node:
+        return branch("group", (node,))
+
     def constant(self, token: Token) -> Node:
         return constant("e" if token == "e" else "π")
 
@@ -241,7 +345,7 @@ def decide(request: Calculation | None, query: Normalized,
            context: Context) -> PreparedCalculation | Result | None:
     """What the router can apply to every query of this shape, when nothing decided here depends on the
     amounts; else the Result itself, or None to decline."""
-    if request is None:
+    if request is None or _NOT_ARITHMETIC.search(query.text):
         return None
     node = request.node
     if node.depth > MAX_DEPTH:
@@ -259,8 +363,24 @@ def decide(request: Calculation | None, query: Normalized,
             check_float(value)
         except CalculationError as error:
             return respond(request, query.original, query.notes) if error.status is Status.DIVISION_BY_ZERO else None
+        if _is_division(node, query, context):
+            return respond(request, query.original, query.notes)
         return _as_name(node, query, value, exact)
     return PreparedCalculation.of(request, query.notes)
+
+
+def _is_division(node: Node, query: Normalized, context: Context) -> bool:
+    """"100/3", "45/9" alone: a division, as a calculator reads it. Not a day and a month in either order
+    ("7/11", "4/20", "25/12": a date, a shop, a name; the not-found answer still says what it computes),
+    not a name the glossary holds ("24/7"), nor a number over itself ("50/50"); dates with a year
+    ("12/25/2020") never get here (three numbers)."""
+    bare = node.bare
+    if not _TYPED_FRACTION.fullmatch(query.text):
+        return False
+    top, bottom = bare.args[0].value, bare.args[1].value
+    if top == bottom or (1 <= min(top, bottom) <= 12 and max(top, bottom) <= 31):
+        return False
+    return context.glossary.lookup(query.text.strip(), fuzzy=False) is None
 
 
 def _as_name(node: Node, query: Normalized, value: Fraction, exact: bool) -> Result | None:
