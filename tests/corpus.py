@@ -2,16 +2,18 @@
 with it (test_examples.py) and benchmarks/score_corpora.py measures the blind corpora with it.
 
 An example may give `intent`, `status`, `text` (exact), `text_contains`, `text_contains_any` (any one of
-the strings, case-insensitive), `interpreted_as_contains`, `suggestions_include`, `not_intent`, and an
-`expect` table of dotted paths into `to_dict()` ("answer.to.value", "answer.matches.0.term", "ok");
-floats compare with a relative tolerance of 1e-6. `note` is for people. `known_failure` (the phrasing corpus
-only) says why an example fails today: test_phrasing.py expects it to fail until the mark is removed.
+the strings, ignoring case and accents: "Brasilia" is in "Brasília"), `interpreted_as_contains`,
+`suggestions_include`, `not_intent`, and an `expect` table of dotted paths into `to_dict()`
+("answer.to.value", "answer.matches.0.term", "ok"); floats compare with a relative tolerance of 1e-6. `note`
+is for people. `known_failure` (the phrasing corpus only) says why an example fails today: test_phrasing.py
+expects it to fail until the mark is removed.
 """
 
 from __future__ import annotations
 
 import math
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,7 @@ def mismatches(example: dict[str, Any], data: dict[str, Any]) -> list[str]:
     if "text_contains" in example and example["text_contains"] not in data["text"]:
         wrong.append(f"text lacks {example['text_contains']!r}")
     if "text_contains_any" in example and not any(
-            part.casefold() in data["text"].casefold() for part in example["text_contains_any"]):
+            _folded(part) in _folded(data["text"]) for part in example["text_contains_any"]):
         wrong.append(f"text has none of {example['text_contains_any']!r}")
     if "interpreted_as_contains" in example and example["interpreted_as_contains"] not in data["interpreted_as"]:
         wrong.append(f"interpreted_as lacks {example['interpreted_as_contains']!r}")
@@ -63,3 +65,8 @@ def dig(data: Any, path: str) -> Any:
         else:
             return None
     return data
+
+
+def _folded(text: str) -> str:
+    """`text` without case or accents, as people type names they read with accents."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).casefold()
