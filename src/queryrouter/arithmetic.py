@@ -369,6 +369,24 @@ def evaluate(node: Node) -> tuple[Fraction, bool]:
 
 
 _LOGARITHMS = {"log ": math.log10, "ln ": math.log}
+_OPERATORS = {"prefix": frozenset({"-", "√", "∛"}), "postfix": frozenset({"%", "²", "³", "!", "°"}),
+              "sum": frozenset({"+", "-", "+%", "-%"}), "product": frozenset({"×", "/", "of?", "mod"})}
+
+
+def reads_operator(kind: str, op: str) -> bool:
+    """Whether evaluating a node of `kind` reads `op` as the operator it is: what a plan stored on disk may
+    hold (fastpath/plans.py), said here beside the code that reads them, so the two cannot drift apart."""
+    if op in _OPERATORS.get(kind, ()):
+        return True
+    if kind != "prefix":
+        return False
+    if op in _LOGARITHMS or (op.endswith(" ") and op.strip() in _FUNCTIONS):  # "ln ", "sin "
+        return True
+    if op.startswith("log") and op.endswith(" "):  # "log5 ": a logarithm to a base
+        base = op[3:-1]
+        return base.replace(".", "", 1).isdigit() and base.isascii()
+    order = op[:-1]
+    return op.endswith("√") and 0 < len(order) <= 3 and order.isascii() and order.isdigit()  # "4√": a root
 
 _FUNCTIONS: dict[str, Callable[[float], float]] = {
     "sin": math.sin, "cos": math.cos, "tan": math.tan, "asin": math.asin, "acos": math.acos, "atan": math.atan,

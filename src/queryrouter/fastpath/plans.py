@@ -193,9 +193,9 @@ def _stored_value() -> re.Pattern[str]:
 
 _FORMS = ("value", "percent", "fraction", "decimal", "part_of_whole", "change")
 # What a stored tree may hold, by kind of node: its operators, and how many arguments it takes.
-_SHAPES = {"group": (frozenset(), 1), "fraction": (frozenset(), 2), "power": (frozenset(), 2),
-           "prefix": (frozenset({"-", "√", "∛", "log ", "ln "}), 1), "postfix": (frozenset({"%", "²", "³", "!"}), 1),
-           "sum": (frozenset({"+", "-", "+%", "-%"}), 0), "product": (frozenset({"×", "/", "of?", "mod"}), 0)}
+_ARITY = {"group": 1, "fraction": 2, "power": 2, "prefix": 1, "postfix": 1, "sum": 0, "product": 0}
+"""Each node kind's number of arguments (0: two or more, an operator between each); its operators are
+those arithmetic.reads_operator accepts."""
 
 
 def _tree(node: Node) -> dict[str, Any]:
@@ -208,7 +208,7 @@ def _tree(node: Node) -> dict[str, Any]:
 
 
 def _untree(data: dict[str, Any], depth: int = 0) -> Node:
-    from ..arithmetic import MAX_DEPTH, branch, constant, leaf
+    from ..arithmetic import MAX_DEPTH, branch, constant, leaf, reads_operator
 
     if depth > MAX_DEPTH:
         raise ValueError("a plan nested too deep")
@@ -223,9 +223,10 @@ def _untree(data: dict[str, Any], depth: int = 0) -> Node:
             raise ValueError(f"not a stored number: {value!r}")
         return leaf(Fraction(value), currency, text, position)
     op, args, ops = data["op"], data["args"], data["ops"]
-    allowed, arity = _SHAPES[op]
+    arity = _ARITY[op]
     fits = len(args) == arity if arity else len(args) >= 2 and len(ops) == len(args) - 1  # sum, product
-    if not fits or not isinstance(ops, list) or not set(ops) <= allowed or (op in ("prefix", "postfix") and not ops):
+    if (not fits or not isinstance(ops, list) or not all(isinstance(o, str) and reads_operator(op, o) for o in ops)
+            or (op in ("prefix", "postfix") and not ops)):
         raise ValueError(f"not an expression: {op!r} of {len(args)} with {ops!r}")
     return branch(op, [_untree(arg, depth + 1) for arg in args], ops)
 
