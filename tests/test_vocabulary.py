@@ -127,3 +127,23 @@ def test_no_correction_when_two_phrases_of_different_classes_are_equally_near() 
 def test_a_typo_tolerant_class_that_does_not_exist_is_an_error() -> None:
     with pytest.raises(VocabularyError, match=r"\[missing\]"):
         Vocabulary({"tagger": {"classes": [], "typo_tolerant": ["missing"]}}, "test.toml")
+
+
+def test_every_grammar_reads_the_repaired_words_and_the_result_says_so() -> None:
+    from queryrouter import Router
+
+    router = Router(cache_size=0)
+    topic = router.route("populaton of peru")
+    assert (topic.query, topic.intent, topic.ok) == ("populaton of peru", "topic", True)
+    assert "read 'populaton' as 'population'" in topic.interpreted_as
+    converted = router.route("convet 5 kg to lb")  # the conversion writes the note with its own
+    assert converted.ok and converted.interpreted_as.count("read 'convet' as 'convert'") == 1
+    assert router.explain("thesarus good").normalized == "thesaurus good"
+
+
+def test_a_repaired_query_teaches_the_fast_path_no_plan() -> None:
+    from queryrouter import Router
+
+    router = Router(shipped_plans=False)
+    assert router._decide("convet 5 kg to lb").prepared is None  # a plan would answer 'convet # kg to lb'
+    assert router._decide("convert 5 kg to lb").prepared is not None
