@@ -142,8 +142,8 @@ class Vocabulary:
 
 
 class _NearIndex:
-    """The single-word phrases of the typo-tolerant classes, by the spellings left when one or two letters
-    are deleted (as SymSpell does): two words within k edits share a spelling with at most k letters
+    """The single-word phrases of the typo-tolerant classes, by first letter and by the spellings left when
+    one or two letters are deleted (as SymSpell does): two words within k edits share a spelling with at most k letters
     deleted from each, so a typo's few deletions find the phrases to measure, without a search of them all."""
 
     def __init__(self, vocabulary: Vocabulary, names: tuple[str, ...]) -> None:
@@ -157,25 +157,29 @@ class _NearIndex:
                     if " " not in phrase and len(phrase) >= MIN_TYPO_LETTERS and phrase.isalpha():
                         self.meaning.setdefault(phrase, set()).add(member)
         self.order = {phrase: position for position, phrase in enumerate(self.meaning)}
-        self.deleted: dict[str, list[str]] = {}
-        for phrase in self.meaning:
-            for spelling in _deletions(phrase, _allowed(phrase)):
-                self.deleted.setdefault(spelling, []).append(phrase)
+        self.by_letter: dict[str, dict[str, list[str]]] = {}  # first letter -> deleted spelling -> phrases
 
     def nearest(self, word: str) -> str | None:
         if word in self.known:
             return None
+        # The first letter must be right: 'pound' is no typo of 'found', nor 'honey' of 'money' (words a
+        # letter apart are common, typos in the first letter rare). So the phrases are indexed by their first
+        # letter, each letter's on the first word that starts with it.
+        deleted = self.by_letter.get(word[0])
+        if deleted is None:
+            deleted = self.by_letter[word[0]] = {}
+            for phrase in self.meaning:
+                if phrase[0] == word[0]:
+                    for spelling in _deletions(phrase, _allowed(phrase)):
+                        deleted.setdefault(spelling, []).append(phrase)
         allowed = _allowed(word)
-        near = {phrase for spelling in _deletions(word, allowed) for phrase in self.deleted.get(spelling, ())}
+        near = {phrase for spelling in _deletions(word, allowed) for phrase in deleted.get(spelling, ())}
         if not near:
             return None
         from rapidfuzz.distance import OSA  # loaded only for a word near some phrase
 
-        # The first letter must be right: 'pound' is no typo of 'found', nor 'honey' of 'money' (words a
-        # letter apart are common, typos in the first letter rare), and no dictionary is opened to say so.
         within = [(distance, self.order[phrase], phrase) for phrase in near
-                  if phrase[0] == word[0]
-                  and (distance := OSA.distance(word, phrase, score_cutoff=allowed)) <= allowed]
+                  if (distance := OSA.distance(word, phrase, score_cutoff=allowed)) <= allowed]
         if not within:
             return None
         closest = min(within)[0]
