@@ -207,7 +207,10 @@ class Router:
                                            f"The query is longer than {self.max_length} characters once normalized."))
         from .arbiter import arbitrate, read
 
-        tags: list[Tag] | None = None
+        tags = self._tags(normalized.text, repair=True)
+        repairs: tuple[str, ...] = ()
+        if any(item.corrected is not None for item in tags):  # "thesarus good": every grammar reads "thesaurus"
+            normalized, tags, repairs = self._repaired(normalized, tags)
         readings: list[Reading] = []
         prepared: Prepared | PreparedCalculation | None = None
         parsed = 0  # intents whose grammar read the query
@@ -219,8 +222,6 @@ class Router:
             result, request, custom, prepared = tried
             if result is None:
                 continue
-            if tags is None:
-                tags = self._tags(normalized.text)
             reading = read(intent, result, request, tags, self._context.vocabulary, order, custom)
             if trace is not None:
                 trace[-1] = _with_reading(trace[-1], reading)
@@ -230,15 +231,34 @@ class Router:
         verdict = arbitrate(readings, query, normalized.text, self.min_confidence)
         if trace is not None:
             trace.append(_lazy_imports()[3]("arbiter", verdict.why, None, verdict.result, normalized))
+        if repairs:  # a plan learnt from a repaired query would answer its shape unrepaired: none is made
+            return Decision(_noted(verdict.result, repairs), None, normalized.text)
         if parsed == 1 and len(readings) == 1 and verdict.result is readings[0].result:
             # One intent alone read the query, and its answer stands as it gave it: a plan may repeat it
             return Decision(verdict.result, prepared, normalized.text)
         return Decision(verdict.result, None, normalized.text)
 
-    def _tags(self, text: str) -> list[Tag]:
+    def _tags(self, text: str, repair: bool = False) -> list[Tag]:
         from .tagger import tag
 
-        return tag(text, self._context.vocabulary)
+        return tag(text, self._context.vocabulary, self._known_word if repair else None)
+
+    def _known_word(self, word: str) -> bool:
+        """Whether `word` is a word as typed: a glossary entry, a dictionary word or form of one, or a
+        name ("capitol", "boarder", "peru"); the tagger asks only of a word near a vocabulary phrase."""
+        glossary = self.glossary
+        if glossary.lookup(word, fuzzy=False) is not None:
+            return True
+        return glossary.lexicon is not None and glossary.lexicon.is_name(word)
+
+    def _repaired(self, normalized: Normalized, tags: list[Tag]) -> tuple[Normalized, list[Tag], tuple[str, ...]]:
+        """The query as every grammar reads it once the tagger corrected its typos: the text with the words
+        as read, its tags, and the notes that say so ("read 'thesarus' as 'thesaurus'")."""
+        from .normalize import Normalized
+        from .tagger import repaired
+
+        text, repairs = repaired(normalized.text, tags)
+        return Normalized(normalized.original, text, normalized.notes + repairs), self._tags(text), repairs
 
     def _try(self, intent: str, query: Normalized, trace: list[Step] | None
              ) -> tuple[Result | None, Any, bool, Prepared | PreparedCalculation | None] | None:
@@ -314,6 +334,8 @@ class Router:
         from .normalize import Normalized, normalize
 
         normalized = normalize(query) if len(query) <= self.max_length else Normalized(query, "")
+        # as the grammars read it: with the typos the tagger corrected ("read 'thesarus' as 'thesaurus'")
+        normalized = next((step.query for step in trace if step.intent == "arbiter" and step.query), normalized)
         return Explanation(query, normalized.text, normalized.notes, tuple(trace), details, result)
 
     def _details(self, step: Step) -> Iterator[str]:
@@ -345,6 +367,19 @@ def _lazy_imports() -> tuple[type[VisitError], dict[str, ModuleType], type[Excep
     from .numbers import InvalidNumber
 
     return VisitError, INTENTS, InvalidNumber, Step
+
+
+def _noted(result: Result, repairs: tuple[str, ...]) -> Result:
+    """`result`, its interpreted_as saying which typos were read as which words, unless it says so already
+    (a conversion or calculation writes the query's notes itself)."""
+    missing = [note for note in repairs if note not in result.interpreted_as]
+    if not missing:
+        return result
+    from .values import replace as with_changes
+
+    said = "; ".join(missing)
+    interpreted = f"{result.interpreted_as} ({said})" if result.interpreted_as else said
+    return with_changes(result, interpreted_as=interpreted)
 
 
 def _with_reading(step: Step, reading: Reading) -> Step:

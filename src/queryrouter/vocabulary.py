@@ -20,6 +20,10 @@ from .paths import DATA
 FILE = os.path.join(DATA, "vocabulary.toml")
 MAX_PHRASE_WORDS = 6
 """The longest phrase, in words, that the tagger tries at each position."""
+MIN_TYPO_LETTERS = 5
+"""Shorter words are never taken for a misspelling: too many real words lie one letter from them."""
+CORRECTIONS_KEPT = 4096
+"""Words whose nearest phrase is remembered: the same unit and subject words come again and again."""
 
 
 class VocabularyError(ConfigError):
@@ -41,10 +45,14 @@ class Vocabulary:
                 raise VocabularyError(f"{source}: [{name}] phrases must be non-empty strings")
             self._values[name] = {_words(p): v for p, v in entries.items()}
             self._settings[name] = {k: v for k, v in table.items() if k not in ("phrases", "values", "doc")}
-        self._order: tuple[str, ...] = tuple(tables.get("tagger", {}).get("classes", ()))
-        for name in self._order:
-            self.phrases(name)  # a tagged class that does not exist is an error now, not on a query
+        tagger = tables.get("tagger", {})
+        self._order: tuple[str, ...] = tuple(tagger.get("classes", ()))
+        self._tolerant: tuple[str, ...] = tuple(tagger.get("typo_tolerant", ()))
+        for name in (*self._order, *self._tolerant):
+            self.values(name)  # a class that does not exist is an error now, not on a query
         self._index = self._build_index()
+        self._near: _NearIndex | None = None  # built on the first word that may be a typo
+        self._corrections: dict[str, str | None] = {}
 
     @classmethod
     def default(cls) -> Vocabulary:
@@ -106,11 +114,92 @@ class Vocabulary:
                 return found, length
         return None
 
+    def correction(self, word: str) -> str | None:
+        """The one phrase of the typo-tolerant classes ([tagger] typo_tolerant) that `word` is a near
+        misspelling of, its first letter right: one edit for a word of 5 to 7 letters, two from 8 (a swap
+        of two letters is one edit); never for a shorter word, a word with a digit or a mark, or a word
+        some phrase holds. None when no phrase is that near, or when the nearest are phrases of different
+        classes ("capitl" is "capital" or "capitol", both the capital: "capital"). Whether `word` is itself
+        a word of the language is the caller's to ask (tagger.py): this knows only the vocabulary."""
+        key = word.lower()
+        if len(key) < MIN_TYPO_LETTERS or not key.isalpha() or not self._tolerant:
+            return None
+        if key in self._corrections:
+            return self._corrections[key]
+        if self._near is None:
+            self._near = _NearIndex(self, self._tolerant)
+        found = self._near.nearest(key)
+        if len(self._corrections) >= CORRECTIONS_KEPT:
+            self._corrections.clear()
+        self._corrections[key] = found
+        return found
+
     def _build_index(self) -> dict[str, str]:
         index: dict[str, str] = {}
         for name in reversed(self._order):  # the first class listed wins a phrase two classes hold
             index.update(dict.fromkeys(self._values[name], name))
         return index
+
+
+class _NearIndex:
+    """The single-word phrases of the typo-tolerant classes, by first letter and by the spellings left when
+    one or two letters are deleted (as SymSpell does): two words within k edits share a spelling with at most k letters
+    deleted from each, so a typo's few deletions find the phrases to measure, without a search of them all."""
+
+    def __init__(self, vocabulary: Vocabulary, names: tuple[str, ...]) -> None:
+        self.meaning: dict[str, set[str]] = {}  # phrase -> the classes that hold it
+        self.known: set[str] = set()  # every word of every phrase of every class: no typo
+        for name in vocabulary._values:
+            self.known.update(word for phrase in vocabulary._values[name] for word in phrase.split())
+        for name in names:
+            for member in (name,) if name in vocabulary._values else vocabulary.members(name):
+                for phrase in vocabulary._values[member]:
+                    if " " not in phrase and len(phrase) >= MIN_TYPO_LETTERS and phrase.isalpha():
+                        self.meaning.setdefault(phrase, set()).add(member)
+        self.order = {phrase: position for position, phrase in enumerate(self.meaning)}
+        self.by_letter: dict[str, dict[str, list[str]]] = {}  # first letter -> deleted spelling -> phrases
+
+    def nearest(self, word: str) -> str | None:
+        if word in self.known:
+            return None
+        # The first letter must be right: 'pound' is no typo of 'found', nor 'honey' of 'money' (words a
+        # letter apart are common, typos in the first letter rare). So the phrases are indexed by their first
+        # letter, each letter's on the first word that starts with it.
+        deleted = self.by_letter.get(word[0])
+        if deleted is None:
+            deleted = self.by_letter[word[0]] = {}
+            for phrase in self.meaning:
+                if phrase[0] == word[0]:
+                    for spelling in _deletions(phrase, _allowed(phrase)):
+                        deleted.setdefault(spelling, []).append(phrase)
+        allowed = _allowed(word)
+        near = {phrase for spelling in _deletions(word, allowed) for phrase in deleted.get(spelling, ())}
+        if not near:
+            return None
+        from rapidfuzz.distance import OSA  # loaded only for a word near some phrase
+
+        within = [(distance, self.order[phrase], phrase) for phrase in near
+                  if (distance := OSA.distance(word, phrase, score_cutoff=allowed)) <= allowed]
+        if not within:
+            return None
+        closest = min(within)[0]
+        meanings = {frozenset(self.meaning[phrase]) for distance, _order, phrase in within if distance == closest}
+        return min(within)[2] if len(meanings) == 1 else None
+
+
+def _allowed(word: str) -> int:
+    """Edits forgiven in a word of this length: one up to seven letters, two from eight."""
+    return 1 if len(word) <= 7 else 2
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """`word` and every spelling left by deleting up to `depth` of its letters."""
+    found = {word}
+    layer = {word}
+    for _ in range(depth):
+        layer = {spelling[:i] + spelling[i + 1:] for spelling in layer for i in range(len(spelling))}
+        found |= layer
+    return found
 
 
 def _classes(tables: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
