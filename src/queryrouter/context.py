@@ -91,9 +91,10 @@ class Request:
     (the intent declines; the next reading is tried).
 
     `query` is the text as typed; `text` the same after repairs that never change its meaning (spacing,
-    "19,2", "½"); `tags` its tokens, each with `kind` (a vocabulary class such as "connector", "courtesy",
-    "frame", or "number", "word", "symbol"), `text` as typed, and `start`/`end` in `text`; `intent` the
-    intent whose grammar read it ("conversion", "calculation", "definition" or "topic")."""
+    "19,2", "½") and after the tagger's repair of a misspelt cue or facet word ("thesarus" -> "thesaurus");
+    `tags` its tokens, each with `kind` (a vocabulary class such as "connector", "courtesy", "frame", or
+    "number", "word", "symbol"), `text` as typed, and `start`/`end` in `text`; `intent` the intent whose
+    grammar read it ("conversion", "calculation", "definition" or "topic")."""
 
     query: str
     text: str

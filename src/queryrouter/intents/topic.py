@@ -111,6 +111,19 @@ def _frame_at(words: list[str], start: int, end: int, frames: frozenset[str], fo
 MAX_FRAME_WORDS = 4
 
 
+def _live(text: str) -> str | None:
+    """The phrase of [topic.live] the question holds, as typed: "what time is it", "weather in"."""
+    found = _live_pattern().search(text)
+    return found.group() if found else None
+
+
+@cache
+def _live_pattern() -> re.Pattern[str]:
+    from ..vocabulary import Vocabulary
+
+    return re.compile(r"(?<!\w)" + Vocabulary.default().regex("topic.live") + r"(?!\w)")
+
+
 @cache
 def _frames() -> frozenset[str]:
     """Frame words ([topic.frame]) and the words that are never a subject ([lexicon.*]), but not those that
@@ -127,6 +140,11 @@ def reader() -> Transformer[Any, Any]:
 
 
 def answer(request: Topic, query: Normalized, context: Context) -> Result:
+    live = _live(query.text)
+    if live is not None:
+        return Result.failure(query.original, NAME, Status.NOT_UNDERSTOOD,
+                              f"'{live}' asks for live data (a clock, the weather, the news); queryrouter answers "
+                              "offline and has none.")
     if not request.subject.strip():
         return Result.failure(query.original, NAME, Status.NOT_UNDERSTOOD,
                               f"No place named to give the {facet_label(request.facet)} of.",
