@@ -128,3 +128,21 @@ def test_the_conversion_word_lists_moved_to_the_vocabulary() -> None:
              units: ["_IMPERIAL", "_POWER_WORDS", "_POSTFIX_POWERS", "_QUALIFIERS", "_SHORT_WORDS"]}
     assert [(m.__name__, name) for m, names in moved.items() for name in names if hasattr(m, name)] == []
     assert "NUMBER_WORD.2: /(?i:(?:@{number.and}" in (Path(grammar.grammar_dir()) / "common.lark").read_text()
+
+
+def test_a_query_is_tagged_once_for_every_intent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The router tags the query once; the conversion parser and an answerer's Request use those tags."""
+    from queryrouter import Router, tagger
+
+    calls: list[str] = []
+    real = tagger.tag
+
+    def counting(text: str, *args: object, **kwargs: object) -> list[tagger.Tag]:
+        calls.append(text)
+        return real(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tagger, "tag", counting)
+    router = Router(cache_size=0, answerers={"topic": lambda request: None})
+    assert router.route("how tall is 182 cm in feet").ok
+    router.route("who owns antarctica")
+    assert calls == ["how tall is 182 cm in feet", "who owns antarctica"]

@@ -130,11 +130,12 @@ def cache_file(folder: str, kind: str = "query") -> str:
     return os.path.join(cache_root(), PARSERS, f"{prefix}lark-{version}-{grammars}.pickle")
 
 
-def parse(text: str, intent: str) -> Tree[Token] | None:
-    """`text` parsed as `intent`, or None when it is not that kind of query."""
+def parse(text: str, intent: str, tags: list[Tag] | None = None) -> Tree[Token] | None:
+    """`text` parsed as `intent`, or None when it is not that kind of query. `tags` are the text's tags
+    when the caller has them (the router tags each query once); conversion reads them."""
     try:
         if intent == "conversion":
-            return _parse_tokens(conversion_parser(), conversion_tokens(text))
+            return _parse_tokens(conversion_parser(), conversion_tokens(text, tags))
         return parser().parse(text, start=intent)
     except _lark_error():
         return None
@@ -218,16 +219,16 @@ _WORDY = ("WORD", "ARTICLE", "ONE", "OF", "WHAT")  # what may stand before the a
 _AMOUNT = ("NUMBER", "FRACTION", "NUMBER_WORDS", "MINUS")
 
 
-def conversion_tokens(text: str) -> list[Candidate]:
-    """The tags of `text` (tagger.py) as conversion tokens: free words dropped, number words joined into
-    one NUMBER_WORDS ("twenty one", "a fourth", "nineteen point two"), and the words before the amount
-    that no reading can use marked CONTEXT ("body weight 80 kg in stone")."""
+def conversion_tokens(text: str, tags: list[Tag] | None = None) -> list[Candidate]:
+    """The tags of `text` (tagger.py; `tags` when already made) as conversion tokens: free words dropped,
+    number words joined into one NUMBER_WORDS ("twenty one", "a fourth", "nineteen point two"), and the
+    words before the amount that no reading can use marked CONTEXT ("body weight 80 kg in stone")."""
     from .tagger import tag
     from .vocabulary import Vocabulary
 
     vocabulary = Vocabulary.default()
     words = _conversion_words(vocabulary)
-    tags = _inch_before_connector(tag(text, vocabulary), words, vocabulary)
+    tags = _inch_before_connector(tag(text, vocabulary) if tags is None else tags, words, vocabulary)
     kept: list[tuple[str, str, str]] = []  # (tag kind, lowercase, text)
     for index, item in enumerate(tags):
         lower = item.lower

@@ -215,7 +215,7 @@ class Router:
         prepared: Prepared | PreparedCalculation | None = None
         parsed = 0  # intents whose grammar read the query
         for order, intent in enumerate(INTENT_ORDER):
-            tried = self._try(intent, normalized, trace)
+            tried = self._try(intent, normalized, tags, trace)
             if tried is None:
                 continue
             parsed += 1
@@ -260,12 +260,13 @@ class Router:
         text, repairs = repaired(normalized.text, tags)
         return Normalized(normalized.original, text, normalized.notes + repairs), self._tags(text), repairs
 
-    def _try(self, intent: str, query: Normalized, trace: list[Step] | None
+    def _try(self, intent: str, query: Normalized, tags: list[Tag], trace: list[Step] | None
              ) -> tuple[Result | None, Any, bool, Prepared | PreparedCalculation | None] | None:
         """`intent`'s answer to the query (None when it declines), its request, whether a custom answerer
-        gave it, and the Prepared it applied; None when its grammar does not read the query."""
+        gave it, and the Prepared it applied; None when its grammar does not read the query. `tags` are
+        the query's, made once for every intent."""
         visit_error, intents, invalid_number, Step = _lazy_imports()  # noqa: N806 - a class
-        tree = parse(query.text, intent)
+        tree = parse(query.text, intent, tags)
         if tree is None:
             if trace is not None:
                 trace.append(Step(intent, "not parsed", query=query))
@@ -281,7 +282,7 @@ class Router:
             raise
         custom = self._answerers.get(intent)
         if custom is not None:
-            result: Result | None = self._ask(custom, intent, query)
+            result: Result | None = self._ask(custom, intent, query, tags)
             prepared = None
         else:
             result, prepared = self._answer(intents[intent], request, query)
@@ -300,11 +301,11 @@ class Router:
             return decided, None
         return decided.apply(query.original, decided.values), decided
 
-    def _ask(self, answerer: Answerer, intent: str, query: Normalized) -> Result | None:
+    def _ask(self, answerer: Answerer, intent: str, query: Normalized, tags: list[Tag]) -> Result | None:
         """A custom answerer's answer: a Result as it is, a str as an ok answer of the intent, None to decline."""
         from .context import Request
 
-        answer = answerer(Request(query.original, query.text, tuple(self._tags(query.text)), intent))
+        answer = answerer(Request(query.original, query.text, tuple(tags), intent))
         if answer is None or isinstance(answer, Result):
             return answer
         if isinstance(answer, str):
