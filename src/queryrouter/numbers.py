@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import cache
 
 # 60,000 and 1,234,567.5: a comma followed by exactly three digits separates thousands (normalize.py
 # removes it; shapes.py leaves such a query without a shape rather than read a decimal comma).
@@ -97,15 +98,10 @@ class NumberWords:
         self.point = vocabulary.phrases("number.point")
 
 
-_number_words: NumberWords | None = None
-
-
+@cache
 def number_words() -> NumberWords:
     """The number words, read from the vocabulary once."""
-    global _number_words
-    if _number_words is None:
-        _number_words = NumberWords()
-    return _number_words
+    return NumberWords()
 
 
 def parse_fraction(text: str) -> Fraction:

@@ -11,7 +11,7 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
@@ -94,14 +94,9 @@ class _Words:
         self.per = vocabulary.phrases("conversion.per")  # "feet per second"
 
 
-_words: _Words | None = None
-
-
+@cache
 def _vocabulary_words() -> _Words:
-    global _words
-    if _words is None:
-        _words = _Words()
-    return _words
+    return _Words()
 
 
 class Units:
