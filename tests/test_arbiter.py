@@ -208,3 +208,10 @@ def test_an_answerer_that_returns_something_else_is_a_programmer_error() -> None
     assert Router(answerers={"topic": lambda request: 42}).route("x y z").status is Status.INTERNAL  # type: ignore[dict-item,return-value]
     with pytest.raises(ConfigError):
         Router(answerers={"topic": "not a function"})  # type: ignore[dict-item]
+
+
+def test_typed_words_are_remembered_in_bounded_caches() -> None:
+    """A resident server reads endless new words: no cache keyed by typed text may grow without bound."""
+    from queryrouter import arbiter
+
+    assert arbiter._forms.cache_info().maxsize is not None

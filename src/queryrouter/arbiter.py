@@ -279,7 +279,7 @@ _ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing"
 """English inflections undone to compare a typed word with an entry's: "ties" and "tied" are "tie"."""
 
 
-@cache
+@lru_cache(maxsize=4096)  # typed words: bounded, whatever users type
 def _forms(word: str) -> frozenset[str]:
     forms = {word}
     for ending, base in _ENDINGS:
